@@ -1,0 +1,101 @@
+"""Conditions over the answers (`when`, `show_if`, interview `checks`), and the variables a template uses.
+
+Conditions are Jinja expressions compiled in Jinja's sandbox: a small, documented language that a
+lawyer can read, with no access to Python internals and no `eval`. A missing answer is undefined,
+which is false and compares unequal to everything, so `tooling.owner == 'buyer'` is simply false for
+an order without tooling.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable
+
+from jinja2 import ChainableUndefined, nodes
+from jinja2.exceptions import TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+_env = SandboxedEnvironment(undefined=ChainableUndefined)
+
+# Names a template may use without the answers providing them.
+_TEMPLATE_BUILTINS = frozenset({"loop", "range", "true", "false", "none", "True", "False", "None",
+                                "dict", "lipsum", "cycler", "joiner", "namespace"})
+
+
+class ExpressionSyntaxError(ValueError):
+    """An expression that does not compile; the message says where."""
+
+
+@dataclass(frozen=True)
+class Expression:
+    source: str
+    paths: frozenset[str]
+    _compiled: Callable[..., Any] = field(repr=False, compare=False)
+
+    def evaluate(self, context: dict) -> bool:
+        """True or False; comparing a missing answer with anything is False, never an error."""
+        try:
+            return bool(self._compiled(**context))
+        except (UndefinedError, TypeError):
+            return False
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(source: str) -> Expression:
+    source = str(source).strip()
+    if not source:
+        raise ExpressionSyntaxError("an empty expression")
+    try:
+        compiled = _env.compile_expression(source, undefined_to_none=False)
+        tree = _env.parse("{{ (" + source + ") }}")
+    except TemplateSyntaxError as exc:
+        raise ExpressionSyntaxError(f"{exc.message} in {source!r}") from None
+    return Expression(source, frozenset(variable_paths(tree)), compiled)
+
+
+def variable_paths(tree: nodes.Template) -> set[str]:
+    """Dotted paths of the context variables a parsed template reads, e.g. {'payment.deposit_percent',
+    'lines'}. A list index becomes `[]` (`products[].sku`); names a template assigns itself (loop
+    variables, `set`) are not context variables and are left out."""
+    local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    local |= _TEMPLATE_BUILTINS
+    found: set[str] = set()
+
+    def chain(node: nodes.Node) -> list[str] | None:
+        parts: list[str] = []
+        while True:
+            if isinstance(node, nodes.Getattr):
+                parts.append(node.attr)
+                node = node.node
+            elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+                parts.append("[]" if isinstance(node.arg.value, int) else str(node.arg.value))
+                node = node.node
+            elif isinstance(node, nodes.Name) and node.ctx == "load":
+                if node.name in local:
+                    return None
+                parts.append(node.name)
+                return parts[::-1]
+            else:
+                return None
+
+    def visit(node: nodes.Node) -> None:
+        if isinstance(node, (nodes.Getattr, nodes.Getitem, nodes.Name)):
+            parts = chain(node)
+            if parts is not None:
+                found.add(".".join(parts).replace(".[]", "[]"))
+                return
+        for child in node.iter_child_nodes():
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def lookup(data: dict, path: str, default: Any = None) -> Any:
+    """The value at a dotted path in nested mappings, or `default`."""
+    current: Any = data
+    for part in path.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return default
+        current = current[part]
+    return current

@@ -1,0 +1,188 @@
+"""Safe YAML loading for every file contractgen reads (answers, clauses, interviews, definitions).
+
+PyYAML's safe_load is safe against code execution but not against the rest:
+- alias bombs ("billion laughs") load as shared references and explode when walked;
+- YAML 1.1 reads `NO` (Norway) as false, `0123` as an octal number and `1:20` as 80;
+- a duplicated key silently keeps the last value.
+This loader fixes those, and keeps the source text of every number so a decimal is read exactly
+(`3.20` stays `Decimal("3.20")`, never the float 3.2000000000000002) and an HS code typed without
+quotes (`9617.00`) is not turned into `9617.0`.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import InputError, Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000  # after expanding aliases; a large real order has a few thousand
+
+
+class SourceInt(int):
+    """An int that remembers how it was written."""
+
+    source: str
+
+
+class SourceFloat(float):
+    """A float that remembers how it was written, so callers can read it as an exact Decimal."""
+
+    source: str
+
+
+def source_text(value) -> str | None:
+    """How a number was written in the file, or None when the value did not come from YAML."""
+    return getattr(value, "source", None)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2-like scalars and no duplicate keys."""
+
+
+# Drop the YAML 1.1 resolvers for bool/int/float and add YAML 1.2 core-schema ones.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (
+        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+|(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+)$"),
+    list("-+0123456789."))
+
+
+def _construct_int(loader, node):
+    value = SourceInt(int(node.value))
+    value.source = node.value
+    return value
+
+
+def _construct_float(loader, node):
+    value = SourceFloat(float(node.value))
+    value.source = node.value
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+
+
+class _Recursive(Exception):
+    pass
+
+
+def _count_nodes(root: Node) -> int:
+    """Size of the tree once aliases are expanded, computed without expanding them."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: Node) -> int:
+        key = id(node)
+        if key in open_nodes:
+            raise _Recursive
+        if key in sizes:
+            return sizes[key]
+        open_nodes.add(key)
+        if isinstance(node, SequenceNode):
+            total = 1 + sum(size(child) for child in node.value)
+        elif isinstance(node, MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total = 1
+        total = min(total, MAX_NODES + 1)
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(root)
+
+
+def _duplicate_key(root: Node) -> tuple[str, Node] | None:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    if key.value in keys and key.value != "<<":
+                        return key.value, key
+                    keys.add(key.value)
+                stack.extend((key, value))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return None
+
+
+def load_yaml_text(text: str, source: str):
+    """Parse YAML text; every failure is an InputError naming `source` and the line."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        try:
+            too_big = _count_nodes(root) > MAX_NODES
+        except _Recursive:
+            raise InputError(Problem(source, "", "a tree of values", "an alias that contains itself")) from None
+        if too_big:
+            raise InputError(Problem(
+                source, "", f"at most {MAX_NODES:,} values once aliases are expanded",
+                "more (an alias bomb, or a file far larger than any order)"))
+        duplicate = _duplicate_key(root)
+        if duplicate:
+            key, node = duplicate
+            raise InputError(Problem(
+                source, "", "each key once per mapping",
+                f"key {key!r} repeated at line {node.start_mark.line + 1}"))
+        return loader.construct_document(root)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc)
+        raise InputError(Problem(source, "", "valid YAML", f"{what}{where}")) from None
+    except RecursionError:
+        raise InputError(Problem(source, "", "YAML nested to a sane depth", "nesting too deep")) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml_file(path: str | Path):
+    """Read and parse a YAML file with the size, encoding and structure limits above."""
+    path = Path(path)
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(Problem(source, "", f"a file of at most {MAX_FILE_BYTES // 1024:,} KiB",
+                                     f"{size // 1024:,} KiB"))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Problem(source, "", "an existing file", "no such file")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(source, "", "a file", "a directory")) from None
+    except OSError as exc:
+        raise InputError(Problem(source, "", "a readable file", exc.strerror or str(exc))) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(Problem(source, "", "UTF-8 text",
+                                 f"byte 0x{data[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)")) from None
+    return load_yaml_text(text, source)
+
+
+def dump_yaml(data) -> str:
+    """YAML for people: keys in the given order, Chinese kept as Chinese."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)

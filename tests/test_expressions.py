@@ -1,0 +1,36 @@
+"""`when`/`show_if` expressions: safe, and a missing answer is false rather than an error."""
+import datetime as dt
+
+import pytest
+from jinja2.exceptions import SecurityError
+
+from contractgen.expressions import ExpressionSyntaxError, compile_expression
+
+
+def test_missing_answers_are_false_not_errors():
+    assert compile_expression("tooling.owner == 'buyer'").evaluate({}) is False
+    assert compile_expression("tooling is defined").evaluate({}) is False
+    assert compile_expression("delivery.ship_by > contract.date").evaluate({}) is False
+
+
+def test_values_compare():
+    ctx = {"payment": {"deposit_percent": 30}, "delivery": {"ship_by": dt.date(2027, 2, 15)},
+           "contract": {"date": dt.date(2026, 11, 23)}, "tooling": {"owner": "buyer"}}
+    assert compile_expression("payment.deposit_percent > 0 and tooling.owner == 'buyer'").evaluate(ctx)
+    assert compile_expression("delivery.ship_by > contract.date").evaluate(ctx)
+    assert not compile_expression("payment.deposit_percent > 30").evaluate(ctx)
+
+
+def test_paths_are_reported():
+    assert compile_expression("a.b == 1 or c[0].d").paths == {"a.b", "c[].d"}
+
+
+def test_no_python_internals():
+    expr = compile_expression("().__class__.__base__.__subclasses__()")
+    with pytest.raises(SecurityError):
+        expr.evaluate({})
+
+
+def test_syntax_error():
+    with pytest.raises(ExpressionSyntaxError):
+        compile_expression("payment.deposit_percent >")
