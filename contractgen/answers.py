@@ -1,0 +1,27 @@
+"""Answers: read an answers file (or take a mapping) and validate it against the documents' interviews."""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from .interview import Interview, available_interviews, load_interview
+from .validation import Answers, question_paths, validate
+from .yamlio import load_yaml_file
+
+
+@cache
+def known_answer_paths() -> frozenset[str]:
+    """Every answers path any bundled interview asks, so a field meant for another document is not
+    reported as unknown."""
+    paths: set[str] = set()
+    for name in available_interviews():
+        paths |= question_paths(tuple(q for _, q in load_interview(name).questions()))
+    return frozenset(paths)
+
+
+def answers_from_mapping(raw, interview: Interview, source: str) -> Answers:
+    return validate(raw, interview, source, known_answer_paths())
+
+
+def load_answers(path: str | Path, interview: Interview) -> Answers:
+    return answers_from_mapping(load_yaml_file(path), interview, str(path))
