@@ -1,0 +1,84 @@
+"""The document model: what the assembler decided, as plain frozen data.
+
+Renderers read this and nothing else; every wording, number and order is settled here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Text:
+    """One fact in both languages."""
+
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    version: str
+    number: str  # "3.2"; "" when the clause is the only one of its article
+    title: Text
+    paragraphs_en: tuple[str, ...]
+    paragraphs_zh: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    number: int
+    sku: str
+    description: Text
+    specification: Text
+    quantity: str  # formatted, e.g. "5,000"
+    unit: str
+    unit_price: str  # formatted number without currency, e.g. "3.20"
+    amount: str  # formatted number without currency
+    hs_code: str
+
+
+@dataclass(frozen=True)
+class ProductTable:
+    currency: str  # ISO code, printed in the column headers
+    rows: tuple[ProductRow, ...]
+    total_quantity: str
+    total_amount: Text  # "USD 16,000.00" / "美元16,000.00"
+    total_words: Text  # "SAY US DOLLARS …" / "美元壹万陆仟元整"
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int
+    heading: Text  # "Article 3 Payment" / "第三条 付款"
+    clauses: tuple[Clause, ...]
+    table: ProductTable | None = None  # drawn after the section's clauses
+
+
+@dataclass(frozen=True)
+class Party:
+    role: Text  # "Buyer" / "买方"
+    name: Text  # legal names; a side may be "" when the party has none in that language
+    address: Text
+    details: tuple[Text, ...]  # labelled lines: registration code, representative, contact
+
+
+@dataclass(frozen=True)
+class Signatory:
+    role: Text
+    name: Text
+    lines: tuple[Text, ...]  # "Authorised signature" / "授权代表签字", "Company chop" / "公司盖章", "Date" / "日期"
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # document definition id, e.g. "sales_contract"
+    title: Text
+    reference: str  # contract number, printed in the header
+    date: str  # ISO date of the contract; also the DOCX created/modified time, so rebuilds are identical
+    heading_lines: tuple[Text, ...]  # "Contract No.: …", "Date: …", "Place of signing: …"
+    parties: tuple[Party, ...]
+    sections: tuple[Section, ...]
+    signatories: tuple[Signatory, ...]
+    labels: dict[str, Text]  # fixed captions the house template prints (page footer, table headers)
+    manifest: dict = field(default_factory=dict)  # audit manifest, see contractgen/manifest.py

@@ -1,0 +1,267 @@
+"""DOCX renderer: a `Document` poured into the docxtpl house template (templates/docx/house.docx).
+
+The template holds all layout and wording that is not in the Document; this module only turns the
+Document into the plain values the template prints (`_context`) and writes a deterministic package
+with the audit manifest in its custom properties.
+
+Values reach the template as values: Jinja renders the template's own tags once, with autoescape on,
+and nothing from the Document is ever compiled.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from ..model import Clause, Document, Party, ProductTable, Signatory, Text
+from . import LAYOUTS, ooxml
+from .ooxml import read_custom_properties
+
+__all__ = ["LAYOUTS", "TEMPLATE", "manifest_properties", "read_custom_properties", "render_docx"]
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "house.docx"
+
+# Word on Windows and macOS has SimSun (宋体); on Linux fontconfig resolves "SimSun" for zh-CN text
+# to Noto Serif CJK SC, so LibreOffice draws Simplified glyphs. Times New Roman is Liberation Serif
+# there, with the same metrics.
+LATIN_FONT = "Times New Roman"
+EAST_ASIAN_FONT = "SimSun"
+EAST_ASIAN_ALT_NAME = "宋体"
+AUTHOR = "contractgen"
+
+
+def render_docx(document: Document, layout: str = "parallel") -> bytes:
+    """Render `document` in `layout` (one of LAYOUTS) and return the DOCX bytes.
+
+    Same Document, same template => the same bytes: the zip carries fixed timestamps and the core
+    properties come from the Document (created = modified = `document.date` 00:00 UTC).
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; expected one of: {', '.join(LAYOUTS)}")
+    template = _HouseTemplate(io.BytesIO(_template_bytes(TEMPLATE)))
+    template.render(_context(document, layout), jinja_env=_environment(), autoescape=True)
+    members = ooxml.package_members(template.docx.part.package)
+    ooxml.set_core_properties(members, title=document.title.en, author=AUTHOR,
+                              created=f"{document.date}T00:00:00Z")
+    ooxml.set_custom_properties(members, manifest_properties(document.manifest))
+    return ooxml.write_zip(members)
+
+
+def manifest_properties(manifest: Mapping) -> dict[str, str]:
+    """The audit manifest as DOCX custom properties, sorted by name:
+
+    - `contractgen.<key>` for every top-level scalar (booleans as true/false, None as "", anything
+      else with str(): strings as they are, numbers and dates in their usual form);
+    - `contractgen.clauses`: one entry `<id>@<version> <sha256>` per clause, in manifest order,
+      joined by "; " (Word's property dialog shows one line);
+    - `contractgen.manifest`: the whole manifest as JSON (sorted keys, UTF-8, no spaces).
+    """
+    props: dict[str, str] = {}
+    for key, value in manifest.items():
+        if isinstance(value, bool):
+            props[f"contractgen.{key}"] = "true" if value else "false"
+        elif value is None:
+            props[f"contractgen.{key}"] = ""
+        elif not isinstance(value, (Mapping, list, tuple, set)):
+            props[f"contractgen.{key}"] = str(value)
+    clauses = manifest.get("clauses")
+    if clauses:
+        props["contractgen.clauses"] = "; ".join(
+            f"{c['id']}@{c['version']} {c.get('sha256', '')}".rstrip() for c in clauses)
+    props["contractgen.manifest"] = json.dumps(manifest, sort_keys=True, ensure_ascii=False,
+                                               separators=(",", ":"), default=str)
+    return dict(sorted(props.items()))
+
+
+# --- the template, once per process ---------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _template_bytes(path: Path) -> bytes:
+    """The template file with the East-Asian font settings enforced (a restyle in Word can bring back
+    theme fonts, which make Word pick a Japanese face), read and fixed once per process."""
+    members = ooxml.read_members(path.read_bytes())
+    ooxml.east_asian_fonts(members, latin=LATIN_FONT, east_asia=EAST_ASIAN_FONT,
+                           alt_name=EAST_ASIAN_ALT_NAME)
+    return ooxml.write_zip(members)
+
+
+@functools.lru_cache(maxsize=32)
+def _patched(src_xml: str) -> str:
+    return DocxTemplate.patch_xml(None, src_xml)
+
+
+class _HouseTemplate(DocxTemplate):
+    def patch_xml(self, src_xml):
+        # docxtpl re-cleans the same template XML with ~20 regexes on every render; the result
+        # depends only on that XML (docxtpl's patch_xml does not use self).
+        return _patched(src_xml)
+
+
+class _Environment(Environment):
+    """docxtpl compiles the template XML with `from_string` on every render; the XML of one template
+    does not change within a process, so compile it once."""
+
+    @functools.lru_cache(maxsize=32)
+    def from_string(self, source):  # noqa: D102 - docxtpl passes only the source
+        return super().from_string(source)
+
+
+def _printable(value) -> Markup:
+    """Every `{{ … }}` output goes through here: escaped for XML, stripped of characters XML cannot
+    hold, and with braces as character references so docxtpl's post-render `{_{` → `{{`
+    substitution cannot touch a value."""
+    if value is None:
+        return Markup("")
+    text = ooxml.xml_safe(str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    return Markup(text.translate(_ESCAPES))
+
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
+                         "{": "&#123;", "}": "&#125;"})
+
+
+@functools.cache
+def _environment() -> Environment:
+    return _Environment(autoescape=True, finalize=_printable, undefined=StrictUndefined)
+
+
+# --- Document -> template values ------------------------------------------------------------------
+#
+# The template expects:
+#   parallel, show_en, show_zh          layout switches (bool)
+#   title                               [str]: the title, one entry per language shown
+#   header_reference, header_title      str: page header ("Contract No. / 合同编号: …", "… / …")
+#   page_footer                         [{before, of, after}]: one footer line per language
+#   heading_lines                       [{left, right}]: contract number, date, place
+#   parties                             [{left, right}], each side {role, name, address, details: [str]}
+#                                       (bilingual: EN left, ZH right; one language: two parties a row)
+#   sections                            [{heading, clauses, table}]
+#     clauses                           [{title_en, title_zh, en: [str], zh: [str]}]
+#     table                             None | {columns: {no, sku, description, specification,
+#                                       quantity, unit, unit_price, amount, hs_code}, rows: [same keys],
+#                                       total_label, total_quantity, total_amount, words: [str]}
+#   signatories                         [{role, name, lines: [{text, chop}]}]
+# A value containing "\n" prints as a line break (docxtpl), which is how two languages share a cell.
+
+_OTHER = {"en": "zh", "zh": "en"}
+_COLUMNS = ("no", "sku", "description", "specification", "quantity", "unit", "unit_price", "amount",
+            "hs_code")
+_EMPTY_PARTY = {"role": "", "name": "", "address": "", "details": []}
+
+
+class _View:
+    def __init__(self, document: Document, layout: str):
+        self.doc = document
+        self.layout = layout
+        self.langs = ("en", "zh") if layout in ("parallel", "stacked") else (layout,)
+        self.bilingual = len(self.langs) == 2
+
+    def label(self, key: str) -> Text:
+        try:
+            return self.doc.labels[key]
+        except KeyError:
+            raise ValueError(f"document.labels has no {key!r} (see contractgen/labels.py)") from None
+
+    @staticmethod
+    def side(text: Text, lang: str) -> str:
+        """One language of `text`, the other when this one is empty (a party without a Chinese name)."""
+        return getattr(text, lang) or getattr(text, _OTHER[lang])
+
+    def lines(self, text: Text) -> list[str]:
+        return list(dict.fromkeys(s for s in (self.side(text, lang) for lang in self.langs) if s))
+
+    def stacked(self, text: Text) -> str:
+        return "\n".join(self.lines(text))
+
+    def inline(self, text: Text) -> str:
+        return " / ".join(self.lines(text))
+
+    def colon(self) -> str:
+        return "：" if self.langs == ("zh",) else ": "
+
+    def context(self) -> dict:
+        doc = self.doc
+        return {
+            "parallel": self.layout == "parallel",
+            "show_en": "en" in self.langs,
+            "show_zh": "zh" in self.langs,
+            "title": self.lines(doc.title),
+            "header_reference": f"{self.inline(self.label('contract_no'))}{self.colon()}{doc.reference}",
+            "header_title": self.inline(doc.title),
+            "page_footer": [self.page_footer(lang) for lang in self.langs],
+            "heading_lines": [self.pair(h) for h in doc.heading_lines],
+            "parties": self.parties(doc.parties),
+            "sections": [{"heading": self.stacked(s.heading),
+                          "clauses": [self.clause(c) for c in s.clauses],
+                          "table": s.table and self.table(s.table)} for s in doc.sections],
+            "signatories": [self.signatory(s) for s in doc.signatories],
+        }
+
+    def page_footer(self, lang: str) -> dict:
+        before, of, after = (getattr(self.label(f"page.{k}"), lang) for k in ("before", "of", "after"))
+        return {"before": f"{before} " if before else "", "of": f" {of} ",
+                "after": f" {after}" if after else ""}
+
+    def pair(self, text: Text) -> dict:
+        if self.bilingual:
+            return {"left": self.side(text, "en"), "right": self.side(text, "zh")}
+        return {"left": self.side(text, self.langs[0]), "right": ""}
+
+    def parties(self, parties: tuple[Party, ...]) -> list[dict]:
+        if self.bilingual:
+            return [{"left": self.party(p, "en"), "right": self.party(p, "zh")} for p in parties]
+        lang = self.langs[0]
+        blocks = [self.party(p, lang) for p in parties]
+        return [{"left": blocks[i], "right": blocks[i + 1] if i + 1 < len(blocks) else _EMPTY_PARTY}
+                for i in range(0, len(blocks), 2)]
+
+    def party(self, party: Party, lang: str) -> dict:
+        return {"role": self.side(party.role, lang), "name": self.side(party.name, lang),
+                "address": self.side(party.address, lang),
+                "details": [d for d in (self.side(t, lang) for t in party.details) if d]}
+
+    def clause(self, clause: Clause) -> dict:
+        view = {}
+        for lang in ("en", "zh"):
+            title = getattr(clause.title, lang)
+            view[f"title_{lang}"] = f"{clause.number} {title}".strip() if clause.number else title
+            view[lang] = list(getattr(clause, f"paragraphs_{lang}")) if lang in self.langs else []
+        return view
+
+    def table(self, table: ProductTable) -> dict:
+        columns = {key: self.stacked(self.label(f"table.{key}")) for key in _COLUMNS}
+        for key in ("unit_price", "amount"):
+            label = self.label(f"table.{key}")
+            columns[key] = self.stacked(Text(f"{label.en} ({table.currency})",
+                                             f"{label.zh}（{table.currency}）"))
+        in_words = self.label("table.in_words")
+        words = {"en": f"{in_words.en}: {self.side(table.total_words, 'en')}",
+                 "zh": f"{in_words.zh}：{self.side(table.total_words, 'zh')}"}
+        return {
+            "columns": columns,
+            "rows": [{"no": r.number, "sku": r.sku, "description": self.stacked(r.description),
+                      "specification": self.stacked(r.specification), "quantity": r.quantity,
+                      "unit": r.unit, "unit_price": r.unit_price, "amount": r.amount,
+                      "hs_code": r.hs_code} for r in table.rows],
+            "total_label": self.stacked(self.label("table.total")),
+            "total_quantity": table.total_quantity,
+            "total_amount": self.stacked(table.total_amount),
+            "words": [words[lang] for lang in self.langs],
+        }
+
+    def signatory(self, signatory: Signatory) -> dict:
+        chop = self.doc.labels.get("signature.chop")
+        return {"role": self.inline(signatory.role), "name": self.stacked(signatory.name),
+                # the line captioned with the chop label gets the room a round company chop needs
+                "lines": [{"text": self.inline(line), "chop": line == chop} for line in signatory.lines]}
+
+
+def _context(document: Document, layout: str) -> dict:
+    return _View(document, layout).context()
