@@ -1,0 +1,44 @@
+"""The audit manifest: which tool, which answers and which clause versions made a document."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from importlib.metadata import PackageNotFoundError, version
+
+from .clauses import LibraryClause
+
+
+def tool_version() -> str:
+    try:
+        return version("contractgen")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0+unknown"
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot put {type(value).__name__} in a manifest")
+
+
+def canonical_json(data) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def answers_sha256(answers: dict) -> str:
+    return hashlib.sha256(canonical_json(answers).encode("utf-8")).hexdigest()
+
+
+def document_manifest(document: str, answers: dict, clauses: list[LibraryClause], library_sha256: str) -> dict:
+    return {
+        "tool": "contractgen",
+        "tool_version": tool_version(),
+        "document": document,
+        "answers_sha256": answers_sha256(answers),
+        "library_sha256": library_sha256,
+        "clauses": [{"id": c.id, "version": c.version, "sha256": c.sha256} for c in clauses],
+    }
