@@ -1,0 +1,103 @@
+"""The whole pipeline for one order: answers → validated answers → Documents → files on disk."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .answers import load_answers
+from .assembly import assemble
+from .clauses import load_library
+from .definitions import available_documents, load_definition
+from .errors import InputError, Problem
+from .interview import Interview, load_interview, merge_interviews
+from .model import Document
+from .output import write_files
+from .validation import Answers
+
+FORMATS = ("docx", "md")
+LAYOUTS = ("parallel", "stacked", "en", "zh")
+DEFAULT_DOCUMENTS = ("sales_contract",)
+
+
+@dataclass
+class BuildResult:
+    answers: Answers
+    documents: list[Document]
+    files: list[tuple[Path, str]] = field(default_factory=list)  # (path, written|replaced|unchanged)
+
+
+def resolve_documents(names: list[str] | tuple[str, ...]) -> list[str]:
+    available = available_documents()
+    chosen: list[str] = []
+    for name in names:
+        for item in (available if name == "all" else [name]):
+            if item not in available:
+                raise InputError(Problem("--docs", "", f"one of: all, {', '.join(available)}", repr(item)))
+            if item not in chosen:
+                chosen.append(item)
+    return chosen
+
+
+def interview_for(documents: list[str]) -> Interview:
+    """The questions the chosen documents need, each once."""
+    return merge_interviews([load_interview(load_definition(d).interview) for d in documents])
+
+
+def assemble_documents(answers_path: str | Path, documents: list[str]) -> tuple[Answers, list[Document]]:
+    definitions = [load_definition(d) for d in documents]
+    interview = interview_for(documents)
+    answers = load_answers(answers_path, interview)
+    library = load_library()
+    return answers, [assemble(d, answers.data, interview, library) for d in definitions]
+
+
+def render(document: Document, fmt: str, layout: str) -> bytes:
+    if fmt == "docx":
+        from .render.docx import render_docx
+
+        return render_docx(document, layout)
+    if fmt == "md":
+        from .render.markdown import render_markdown
+
+        return render_markdown(document, layout)
+    raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
+
+
+def output_stem(document: Document, layout: str) -> str:
+    return f"{document.reference}-{document.kind}" + ("" if layout == "parallel" else f".{layout}")
+
+
+def build(answers_path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: Path,
+          force: bool = False) -> BuildResult:
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
+    if layout not in LAYOUTS:
+        raise InputError(Problem("--layout", "", f"one of: {', '.join(LAYOUTS)}", repr(layout)))
+    answers, docs = assemble_documents(answers_path, resolve_documents(documents))
+    files: dict[Path, bytes] = {}
+    for document in docs:
+        stem = output_stem(document, layout)
+        outputs = {}
+        for fmt in formats:
+            data = render(document, fmt, layout)
+            files[outdir / f"{stem}.{fmt}"] = data
+            outputs[f"{stem}.{fmt}"] = hashlib.sha256(data).hexdigest()
+        manifest_path = outdir / f"{stem}.manifest.json"
+        files[manifest_path] = _manifest_json(manifest_path, document, layout, outputs)
+    return BuildResult(answers, docs, write_files(files, force))
+
+
+def _manifest_json(path: Path, document: Document, layout: str, outputs: dict[str, str]) -> bytes:
+    """The audit manifest beside the outputs. Files of other formats built earlier from the same
+    answers and library stay listed, so building DOCX then Markdown does not conflict."""
+    try:
+        previous = json.loads(path.read_text("utf-8"))
+        if previous.get("manifest") == document.manifest and previous.get("layout") == layout:
+            outputs = {**previous.get("files", {}), **outputs}
+    except (OSError, ValueError, AttributeError):
+        pass
+    record = {"manifest": document.manifest, "layout": layout, "files": dict(sorted(outputs.items()))}
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

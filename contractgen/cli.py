@@ -1,0 +1,211 @@
+"""The `contractgen` command. Maps every failure to an exit code: 0 ok, 1 internal or library fault,
+2 bad input (validation, usage, a file that would be overwritten); no traceback unless --debug."""
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .errors import ContractgenError, InputError, ValidationError
+
+DEMO_ORDER = "houseware-tooling.yaml"
+
+
+def _print(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _warn_unknown(answers) -> None:
+    for warning in answers.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def _report_files(files) -> None:
+    for path, status in files:
+        _print(f"  {status:9} {path}")
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    result = build(args.answers, args.docs, args.format, args.layout, Path(args.output or "."), args.force)
+    _warn_unknown(result.answers)
+    _print(f"Built {len(result.documents)} document(s) for contract {result.documents[0].reference}:")
+    _report_files(result.files)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .build import build, resolve_documents
+    from .resources import data_path
+
+    order = data_path("examples", DEMO_ORDER)
+    outdir = Path(args.output)
+    result = build(order, resolve_documents(["all"]), ["docx", "md"], args.layout, outdir, args.force)
+    _print(f"Demo order: {order}")
+    _print(f"Built the document set for contract {result.documents[0].reference} into {outdir}/:")
+    _report_files(result.files)
+    _print("Open the .docx files in Word or LibreOffice; the .manifest.json files record which clause "
+           "versions went into each document.")
+    return 0
+
+
+def cmd_init(args) -> int:
+    from .interview import load_interview
+    from .output import write_files
+    from .skeleton import skeleton
+
+    text = skeleton(load_interview(args.interview))
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    files = write_files({Path(args.output): text.encode("utf-8")}, args.force)
+    _print(f"Wrote the answers skeleton for {args.interview}:")
+    _report_files(files)
+    _print(f"Fill it in, then run: contractgen check {args.output}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .answers import load_answers
+    from .build import interview_for, resolve_documents
+
+    documents = resolve_documents(args.docs)
+    answers = load_answers(args.answers, interview_for(documents))
+    _warn_unknown(answers)
+    _print(f"{args.answers}: the answers are valid for {', '.join(documents)}.")
+    return 0
+
+
+def cmd_clauses_list(args) -> int:
+    from .clauses import load_library
+
+    library = load_library()
+    for clause in sorted(library.clauses.values(), key=lambda c: c.id):
+        if args.document and args.document not in clause.applies_to:
+            continue
+        _print(f"{clause.id:32} {clause.version:8} {clause.status:9} {clause.title.en} / {clause.title.zh}")
+    return 0
+
+
+def cmd_clauses_show(args) -> int:
+    from .clauses import load_library
+
+    clause = load_library().get(args.id)
+    _print(f"id:         {clause.id}\nversion:    {clause.version}\nstatus:     {clause.status}")
+    _print(f"title:      {clause.title.en} / {clause.title.zh}\nfile:       {clause.file}")
+    _print(f"applies_to: {', '.join(clause.applies_to)}\nwhen:       {clause.when.source if clause.when else '(always)'}")
+    for relation in ("requires", "excludes", "alternatives"):
+        if getattr(clause, relation):
+            _print(f"{relation + ':':11} {', '.join(getattr(clause, relation))}")
+    _print(f"sha256:     {clause.sha256}\n\n--- EN ---\n{clause.text.en.rstrip()}\n\n--- ZH ---\n{clause.text.zh.rstrip()}")
+    if clause.notes:
+        _print(f"\n--- notes (not printed in documents) ---\n{clause.notes.rstrip()}")
+    return 0
+
+
+def cmd_clauses_lint(args) -> int:
+    from .lint import lint
+
+    problems = lint(Path(args.library) if args.library else None)
+    for problem in problems:
+        _print(str(problem))
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 2
+    _print("clause library: no problems")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    # Sub-commands accept --debug too; SUPPRESS keeps them from resetting a --debug given before them.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the full traceback on errors")
+    parser = argparse.ArgumentParser(
+        prog="contractgen", parents=[top],
+        description="Bilingual (EN/ZH) contracts for buying from Chinese factories, from one answers file.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, handler, help_text: str):
+        sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def output_options(sub, default_output: str | None):
+        sub.add_argument("-o", "--output", default=default_output, metavar="DIR",
+                         help=f"folder for the outputs (default: {default_output or 'the current folder'})")
+        sub.add_argument("--layout", default="parallel", choices=["parallel", "stacked", "en", "zh"],
+                         help="parallel: EN | ZH columns (default); stacked: EN then ZH per clause; en or zh only")
+        sub.add_argument("--force", action="store_true", help="replace existing outputs that differ")
+
+    sub = command("demo", cmd_demo, "build the full document set for the bundled example order")
+    output_options(sub, "contractgen-demo")
+
+    sub = command("init", cmd_init, "write a commented answers skeleton for an interview")
+    sub.add_argument("interview", help="interview name, e.g. sales_contract")
+    sub.add_argument("-o", "--output", required=True, metavar="FILE", help="answers file to write ('-' for stdout)")
+    sub.add_argument("--force", action="store_true", help="replace an existing file")
+
+    sub = command("check", cmd_check, "validate an answers file")
+    sub.add_argument("answers", help="answers YAML file")
+    sub.add_argument("--docs", nargs="+", default=["sales_contract"], metavar="DOC",
+                     help="documents the answers are for (default: sales_contract; 'all' for every document)")
+
+    sub = command("build", cmd_build, "build documents from an answers file")
+    sub.add_argument("answers", help="answers YAML file")
+    sub.add_argument("--docs", nargs="+", default=["sales_contract"], metavar="DOC",
+                     help="documents to build (default: sales_contract; 'all' for every document)")
+    sub.add_argument("--format", default=["docx"], type=lambda s: [f.strip() for f in s.split(",") if f.strip()],
+                     help="comma-separated formats: docx, md (default: docx)")
+    output_options(sub, None)
+
+    clauses = command("clauses", None, "the lawyer's tools: list, show and lint the clause library")
+    clause_commands = clauses.add_subparsers(dest="clauses_command", metavar="ACTION", required=True)
+    sub = clause_commands.add_parser("list", parents=[common], help="list every clause")
+    sub.add_argument("--document", help="only clauses that apply to this document")
+    sub.set_defaults(handler=cmd_clauses_list)
+    sub = clause_commands.add_parser("show", parents=[common], help="show one clause's text and metadata")
+    sub.add_argument("id", help="clause id, e.g. payment.deposit_advance")
+    sub.set_defaults(handler=cmd_clauses_show)
+    sub = clause_commands.add_parser("lint", parents=[common], help="check the clause library; exit 2 on problems")
+    sub.add_argument("--library", help="lint this clause folder instead of the bundled library")
+    sub.set_defaults(handler=cmd_clauses_lint)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except ValidationError as exc:
+        print(f"contractgen: {len(exc.problems)} problem(s) in the answers:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return exc.exit_code
+    except ContractgenError as exc:
+        if args.debug:
+            traceback.print_exc()
+        kind = "error" if isinstance(exc, InputError) else "library or internal error"
+        message = str(exc)
+        if isinstance(exc, InputError) and len(exc.problems) > 1:
+            message = "\n  " + "\n  ".join(str(p) for p in exc.problems)
+        print(f"contractgen: {kind}: {message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("contractgen: interrupted; no partial files were left behind", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal fault: say so plainly, traceback only on request
+        if args.debug:
+            traceback.print_exc()
+        print(f"contractgen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
