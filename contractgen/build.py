@@ -14,10 +14,10 @@ from .errors import InputError, Problem
 from .interview import Interview, load_interview, merge_interviews
 from .model import Document
 from .output import write_files
+from .render import LAYOUTS
 from .validation import Answers
 
 FORMATS = ("docx", "md")
-LAYOUTS = ("parallel", "stacked", "en", "zh")
 DEFAULT_DOCUMENTS = ("sales_contract",)
 
 

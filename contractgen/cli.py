@@ -8,6 +8,7 @@ import traceback
 from pathlib import Path
 
 from .errors import ContractgenError, InputError, ValidationError
+from .render import LAYOUTS
 
 DEMO_ORDER = "houseware-tooling.yaml"
 
@@ -138,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     def output_options(sub, default_output: str | None):
         sub.add_argument("-o", "--output", default=default_output, metavar="DIR",
                          help=f"folder for the outputs (default: {default_output or 'the current folder'})")
-        sub.add_argument("--layout", default="parallel", choices=["parallel", "stacked", "en", "zh"],
+        sub.add_argument("--layout", default="parallel", choices=LAYOUTS,
                          help="parallel: EN | ZH columns (default); stacked: EN then ZH per clause; en or zh only")
         sub.add_argument("--force", action="store_true", help="replace existing outputs that differ")
 

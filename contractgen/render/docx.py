@@ -20,12 +20,13 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from ..model import Clause, Document, Party, ProductTable, Signatory, Text
+from ..resources import data_path
 from . import LAYOUTS, ooxml
 from .ooxml import read_custom_properties
 
 __all__ = ["LAYOUTS", "TEMPLATE", "manifest_properties", "read_custom_properties", "render_docx"]
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "docx" / "house.docx"
+TEMPLATE = data_path("templates", "docx", "house.docx")
 
 # Word on Windows and macOS has SimSun (宋体); on Linux fontconfig resolves "SimSun" for zh-CN text
 # to Noto Serif CJK SC, so LibreOffice draws Simplified glyphs. Times New Roman is Liberation Serif

@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Text
-
-LAYOUTS = ("parallel", "stacked", "en", "zh")
+from . import LAYOUTS
 
 
 def _escape(text: str) -> str:
