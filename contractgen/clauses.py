@@ -17,7 +17,7 @@ from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ContractgenError, LibraryError, TemplateError
-from .expressions import Expression, ExpressionSyntaxError, compile_expression, lookup, variable_paths
+from .expressions import Expression, ExpressionSyntaxError, compile_expression, has_path, variable_paths
 from .filters import FILTERS
 from .model import Text
 from .resources import data_path
@@ -95,7 +95,7 @@ class LibraryClause:
         try:
             text = template.render(context)
         except UndefinedError as exc:
-            missing = sorted(p for p in self.paths(lang) if _missing(context, p))
+            missing = sorted(p for p in self.paths(lang) if not has_path(context, p.split("[]")[0]))
             what = ", ".join(missing) or str(exc)
             raise TemplateError(f"clause {self.id} ({self.file}), {lang.upper()} text: "
                                 f"variable {what} is undefined for this order") from None
@@ -104,14 +104,6 @@ class LibraryClause:
         except Exception as exc:  # a filter refusing a value, a type error in an expression
             raise TemplateError(f"clause {self.id} ({self.file}), {lang.upper()} text: {exc}") from None
         return tuple(line.strip() for line in text.splitlines() if line.strip())
-
-
-def _missing(context: dict, path: str) -> bool:
-    head = path.split("[]")[0]
-    return lookup(context, head, _MISSING) is _MISSING
-
-
-_MISSING = object()
 
 
 @dataclass(frozen=True)

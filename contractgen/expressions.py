@@ -91,6 +91,13 @@ def variable_paths(tree: nodes.Template) -> set[str]:
     return found
 
 
+_ABSENT = object()
+
+
+def has_path(data: dict, path: str) -> bool:
+    return lookup(data, path, _ABSENT) is not _ABSENT
+
+
 def lookup(data: dict, path: str, default: Any = None) -> Any:
     """The value at a dotted path in nested mappings, or `default`."""
     current: Any = data

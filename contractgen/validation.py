@@ -23,7 +23,7 @@ from babel.numbers import list_currencies
 
 from . import uscc
 from .errors import Problem, ValidationError
-from .expressions import lookup
+from .expressions import has_path, lookup
 from .interview import Block, Interview, Question
 from .yamlio import source_text
 
@@ -179,21 +179,12 @@ def _set(data: dict, path: str, value: Any) -> None:
     data[parts[-1]] = value
 
 
-def _has(data: dict, path: str) -> bool:
-    current: Any = data
-    for part in path.split("."):
-        if not isinstance(current, dict) or part not in current:
-            return False
-        current = current[part]
-    return True
-
-
 def _coerce(data: dict, questions: tuple[Question, ...], prefix: str, source: str,
             problems: list[Problem]) -> None:
     for q in questions:
         value = lookup(data, q.path)
         if value is None or value == "" and q.type != "list":
-            if _has(data, q.path):
+            if has_path(data, q.path):
                 _delete(data, q.path)  # an empty cell or `key:` with nothing means "not answered"
             continue
         full = prefix + q.path
@@ -237,12 +228,12 @@ def _fill(data: dict, questions: tuple[Question, ...], context: dict) -> None:
                 if isinstance(entry, dict):
                     _fill(entry, q.item, context)
             continue
-        if not _has(data, q.path):
+        if not has_path(data, q.path):
             if q.required and "." in q.path:
                 _make_parents(data, q.path)  # so a missing section reports each required field in it
             if q.default is not None:
                 _set(data, q.path, _coerce_value(q.default, q))
-            elif q.default_from and _has(data, q.default_from):
+            elif q.default_from and has_path(data, q.default_from):
                 _set(data, q.path, lookup(data, q.default_from))
 
 
@@ -450,7 +441,7 @@ def validate(raw: Any, interview: Interview, source: str, known_paths: frozenset
 
     for check in interview.checks:
         paths = check.assertion.paths | (check.when.paths if check.when else frozenset())
-        if any(p in failed or not _has(data, p) for p in paths):
+        if any(p in failed or not has_path(data, p) for p in paths):
             continue
         if check.when and not check.when.evaluate(data):
             continue
