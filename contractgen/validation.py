@@ -371,6 +371,8 @@ def _expected(error, q: Question | None) -> tuple[str, str]:
             return "an ISO 4217 currency code such as USD, EUR or CNY", describe(value)
         return kind, describe(value)
     if rule == "type":
+        if constraint == "dict":  # a section or one list entry, not a question's own value
+            return "a mapping of answers", describe(value)
         return _TYPE_WORDS.get(qtype, str(constraint)), describe(value)
     if rule == "allowed":
         values = ", ".join(str(c.value) for c in q.choices) if q else ", ".join(map(str, constraint))

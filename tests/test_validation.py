@@ -63,6 +63,13 @@ def test_example_is_valid_and_typed(write_order, interview):
     ({"supplier.name_zh": "深" * 5000}, "supplier.name_zh", "at most", "5,000 characters"),
     ({"buyer.email": "not-an-email"}, "buyer.email", "e-mail", "'not-an-email'"),
     ({"contract.number": "../../etc/passwd"}, "contract.number", "", "'../../etc/passwd'"),
+    ({"contract": 5}, "contract", "a mapping", "5"),
+    ({"products.0": "not a product"}, "products[0]", "a mapping", "'not a product'"),
+    ({"payment.deposit_percent": True}, "payment.deposit_percent", "percentage", "true"),
+    ({"subcontracting.allowed": "no"}, "subcontracting.allowed", "true or false", "'no'"),
+    ({"dispute.arbitrators": 2}, "dispute.arbitrators", "one of: 1, 3", "2"),
+    ({"tooling": "yes"}, "tooling", "mapping", "'yes'"),
+    ({"delivery.ship_by": 20270215}, "delivery.ship_by", "date", "20270215"),
 ])
 def test_each_mistake_is_named(write_order, interview, changes, path, expected, found):
     problem = only_problem(write_order(changes), interview)
