@@ -97,7 +97,7 @@ def heading_lines(answers: dict) -> tuple[Text, ...]:
 
 
 def assemble(definition: DocumentDefinition, answers: dict, interview: Interview, library: ClauseLibrary) -> Document:
-    context = clause_context(answers, interview)
+    context = clause_context(answers, interview, definition.term)
     sections: list[Section] = []
     used = []
     for number, selected in enumerate(select(definition, library, context), start=1):

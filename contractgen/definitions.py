@@ -24,6 +24,7 @@ class DocumentDefinition:
     interview: str
     sections: tuple[SectionDefinition, ...]
     file: str
+    term: Text = Text("Contract", "合同")  # what the document calls itself: "this Contract" / "本合同"
 
 
 def _text(value, where: str) -> Text:
@@ -56,8 +57,9 @@ def load_definition(name: str, folder: Path | None = None) -> DocumentDefinition
         sections.append(SectionDefinition(_text(section.get("title"), f"{where}: sections[{i}].title"), tuple(items)))
     if not sections:
         raise LibraryError(f"{where}: a document needs sections")
+    term = _text(raw["term"], f"{where}: term") if "term" in raw else DocumentDefinition.term
     return DocumentDefinition(name, _text(raw.get("title"), f"{where}: title"), str(raw.get("interview", name)),
-                              tuple(sections), where)
+                              tuple(sections), where, term)
 
 
 def available_documents(folder: Path | None = None) -> list[str]:

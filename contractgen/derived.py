@@ -6,9 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import get_currency_precision
 
 from .interview import Interview
+from .model import Text
 
 DERIVED_NAMES = frozenset({"lines", "total_amount", "total_quantity", "deposit_amount", "balance_percent",
-                           "balance_amount", "late_penalty_cap_amount", "label"})
+                           "balance_amount", "late_penalty_cap_amount", "label", "term"})
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
@@ -63,9 +64,10 @@ def _labels(answers: dict, interview: Interview) -> dict:
     return labels
 
 
-def clause_context(answers: dict, interview: Interview) -> dict:
-    """What clause text is rendered with: the answers plus the derived values."""
-    derived = derive(answers, interview)
+def clause_context(answers: dict, interview: Interview, term: Text) -> dict:
+    """What clause text is rendered with: the answers, the derived values, and `term`, what the document
+    calls itself (`this {{ term.en }}` / `本{{ term.zh }}`), so one clause serves every document."""
+    derived = {**derive(answers, interview), "term": {"en": term.en, "zh": term.zh}}
     clash = DERIVED_NAMES & answers.keys()
     if clash:
         raise ValueError(f"answers use reserved names {sorted(clash)}")

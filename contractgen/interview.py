@@ -65,6 +65,7 @@ class Block:
     title: Text
     questions: tuple[Question, ...]
     optional: Text | None = None  # the yes/no question for a mapping that may be absent as a whole
+    checks: tuple[Check, ...] = ()  # cross-field rules; skipped for an order that lacks their fields
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,10 @@ class Interview:
     id: str
     title: Text
     blocks: tuple[Block, ...]
-    checks: tuple[Check, ...] = ()
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(check for block in self.blocks for check in block.checks)
 
     def questions(self):
         """(block, question) pairs in interview order."""
@@ -135,11 +139,24 @@ def _block(path: Path) -> Block:
         raise LibraryError(f"{where}: a block needs an 'id'")
     questions = tuple(_question(q, where) for q in raw.get("questions") or ())
     optional = _text(raw.get("optional"), where, "optional", required=False)
+    checks = _checks(raw.get("checks"), where)
     if optional:
         outside = [q.path for q in questions if not q.path.startswith(raw["id"] + ".")]
         if outside:
             raise LibraryError(f"{where}: an optional block's questions must lie under {raw['id']}., found {outside}")
-    return Block(raw["id"], _text(raw.get("title"), where, "title"), questions, optional)
+    return Block(raw["id"], _text(raw.get("title"), where, "title"), questions, optional, checks)
+
+
+def _checks(raw, where: str) -> tuple[Check, ...]:
+    checks = []
+    for i, c in enumerate(raw or ()):
+        at = f"{where}: checks[{i}]"
+        if not isinstance(c, dict) or not c.get("path") or not c.get("assert"):
+            raise LibraryError(f"{at}: a check needs a path and an assert")
+        checks.append(Check(path=c["path"], assertion=_expression(c["assert"], at, "assert"),
+                            expected=_text(c.get("expected"), at, "expected"),
+                            when=_expression(c.get("when"), at, "when")))
+    return tuple(checks)
 
 
 @cache
@@ -165,16 +182,11 @@ def load_interview(name: str, folder: Path | None = None) -> Interview:
             raise LibraryError(f"{where}: include {included!r}: no {block_path.name} in {folder / 'blocks'}")
         if included not in {b.id for b in blocks}:
             blocks.append(_block(block_path))
-    if raw.get("questions"):
+    if raw.get("questions") or raw.get("checks"):
         blocks.append(Block(raw.get("id", name), _text(raw.get("title"), where, "title"),
-                            tuple(_question(q, where) for q in raw["questions"])))
-    checks = []
-    for i, c in enumerate(raw.get("checks") or ()):
-        at = f"{where}: checks[{i}]"
-        checks.append(Check(path=c.get("path", ""), assertion=_expression(c.get("assert"), at, "assert"),
-                            expected=_text(c.get("expected"), at, "expected"),
-                            when=_expression(c.get("when"), at, "when")))
-    interview = Interview(raw.get("id", name), _text(raw.get("title"), where, "title"), tuple(blocks), tuple(checks))
+                            tuple(_question(q, where) for q in raw.get("questions") or ()),
+                            checks=_checks(raw.get("checks"), where)))
+    interview = Interview(raw.get("id", name), _text(raw.get("title"), where, "title"), tuple(blocks))
     seen: set[str] = set()
     for _, q in interview.questions():
         if q.path in seen:
@@ -193,10 +205,8 @@ def merge_interviews(interviews: list[Interview]) -> Interview:
     if len(interviews) == 1:
         return interviews[0]
     blocks: dict[str, Block] = {}
-    checks: list[Check] = []
     for interview in interviews:
         for block in interview.blocks:
             blocks.setdefault(block.id, block)
-        checks.extend(c for c in interview.checks if c not in checks)
     title = Text(" + ".join(i.title.en for i in interviews), "、".join(i.title.zh for i in interviews))
-    return Interview("+".join(i.id for i in interviews), title, tuple(blocks.values()), tuple(checks))
+    return Interview("+".join(i.id for i in interviews), title, tuple(blocks.values()))

@@ -33,6 +33,8 @@ def _provided(path: str, answers: frozenset[str], choices: frozenset[str]) -> bo
             return True
         field = rest.removeprefix("[].")
         return field in LINE_FIELDS or f"products[].{field}" in answers
+    if root == "term":
+        return path in ("term.en", "term.zh")
     if root in DERIVED_NAMES:
         return path == root
     return path in answers or any(k.startswith((path + ".", path + "[]")) for k in answers)

@@ -72,24 +72,36 @@ def _emit(node: dict, indent: str, first_prefix: str = "") -> list[str]:
     return lines
 
 
-def _block_lines(block: Block) -> list[str]:
-    lines = [f"# == {block.title.en} / {block.title.zh} =="]
-    body = _emit(_tree(block.questions), "")
-    if block.optional is not None:
-        lines.append(f"# Optional: {block.optional.en} / {block.optional.zh}")
-        lines.append("# If so, remove the '# ' in front of the lines below and fill them in.")
-        body = [f"# {line}" for line in body]
-    return lines + body + [""]
-
-
 def skeleton(interview: Interview) -> str:
-    header = [
+    lines = [
         f"# contractgen answers (format v1) for: {interview.title.en} / {interview.title.zh}",
         "# Fill in every value marked 'required'; defaults are already filled in. Check it with:",
         "#   contractgen check <this file>",
         "",
     ]
-    lines = list(header)
+    # Blocks may share a top-level key (supplier and supplier_bank): each key is written once, under
+    # the block that first asks about it.
+    by_key: dict[str, list[Question]] = {}
+    units: list[tuple[Block, str | None]] = []
     for block in interview.blocks:
-        lines += _block_lines(block)
+        if block.optional is not None:
+            units.append((block, None))
+            continue
+        for q in block.questions:
+            key = q.path.split(".")[0]
+            if key not in by_key:
+                by_key[key] = []
+                units.append((block, key))
+            by_key[key].append(q)
+    previous = None
+    for block, key in units:
+        if block is not previous:
+            lines += ([""] if previous else []) + [f"# == {block.title.en} / {block.title.zh} =="]
+            previous = block
+        if key is None:
+            lines.append(f"# Optional: {block.optional.en} / {block.optional.zh}")
+            lines.append("# If so, remove the '# ' in front of the lines below and fill them in.")
+            lines += [f"# {line}" for line in _emit(_tree(block.questions), "")]
+        else:
+            lines += _emit(_tree(by_key[key]), "")
     return "\n".join(lines).rstrip() + "\n"
