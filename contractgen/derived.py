@@ -1,10 +1,13 @@
 """Values computed from the answers once, for every clause and table: totals, deposit, labels."""
 from __future__ import annotations
 
+import math
+from dataclasses import asdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision
 
+from . import aql
 from .interview import Interview
 from .model import Text
 
@@ -28,9 +31,13 @@ def derive(answers: dict, interview: Interview) -> dict:
     products = answers.get("products")
     if currency and products:
         lines = []
+        quality = answers.get("quality") or {}
         for number, product in enumerate(products, start=1):
             amount = round_money(Decimal(product["quantity"]) * Decimal(product["unit_price"]), currency)
-            lines.append({**product, "number": number, "amount": amount})
+            line = {**product, "number": number, "amount": amount}
+            if quality.get("aql") and quality.get("inspection") != "none":
+                line["aql"] = _aql_plan(product["quantity"], quality)
+            lines.append(line)
         total = sum((line["amount"] for line in lines), Decimal(0))
         out.update(lines=lines, total_amount=total,
                    total_quantity=sum((Decimal(p["quantity"]) for p in products), Decimal(0)))
@@ -43,6 +50,14 @@ def derive(answers: dict, interview: Interview) -> dict:
         if cap is not None:
             out["late_penalty_cap_amount"] = _percent_of(total, cap, currency)
     return out
+
+
+def _aql_plan(quantity: Decimal, quality: dict) -> dict:
+    """The line's sampling plan; each order line is its own inspection lot."""
+    levels = quality["aql"]
+    plan = aql.plan(math.ceil(quantity), levels["critical"], levels["major"], levels["minor"],
+                    quality.get("inspection_level", "II"))
+    return asdict(plan)
 
 
 def _labels(answers: dict, interview: Interview) -> dict:

@@ -100,6 +100,14 @@ def format_number(x: Decimal | int) -> str:
     return format_decimal(x, locale="en", decimal_quantization=False)
 
 
+def format_aql(level: Decimal | int) -> str:
+    """An AQL as the standard prints it: 4.0 stays "4.0" (not "4"), 0.65 stays "0.65", 0 is "0"."""
+    level = Decimal(level)
+    if level == 0:
+        return "0"
+    return format_decimal(level, format="0.0", locale="en", decimal_quantization=False)
+
+
 # ---- Jinja wrappers -------------------------------------------------------------------------------
 
 
@@ -145,7 +153,12 @@ def num(x: Decimal | int) -> str:
     return format_number(_defined(x))
 
 
+def aql(level: Decimal | int) -> str:
+    return format_aql(_defined(level))
+
+
 FILTERS: dict[str, Callable[..., str]] = {
+    "aql": aql,
     "money": money,
     "money_zh": money_zh,
     "words_en": words_en,

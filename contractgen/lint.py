@@ -13,7 +13,7 @@ from .errors import ContractgenError
 from .interview import available_interviews, load_interview
 
 TABLES = frozenset({"products"})
-LINE_FIELDS = frozenset({"number", "amount"})  # what `lines[]` adds to a product line
+LINE_FIELDS = frozenset({"number", "amount", "aql"})  # what `lines[]` adds to a product line
 
 
 def _choice_paths() -> frozenset[str]:
@@ -32,7 +32,7 @@ def _provided(path: str, answers: frozenset[str], choices: frozenset[str]) -> bo
         if rest in ("", "[]"):
             return True
         field = rest.removeprefix("[].")
-        return field in LINE_FIELDS or f"products[].{field}" in answers
+        return field.split(".")[0] in LINE_FIELDS or f"products[].{field}" in answers
     if root == "term":
         return path in ("term.en", "term.zh")
     if root in DERIVED_NAMES:

@@ -294,8 +294,10 @@ def _field_schema(q: Question, required: bool) -> dict:
     elif t == "choice":
         schema["allowed"] = [c.value for c in q.choices]
     for rule, constraint in q.rules.items():
-        if rule in ("min", "max") and schema.get("type") == "decimal":
-            constraint = Decimal(str(constraint))
+        if schema.get("type") == "decimal" and rule in ("min", "max"):
+            constraint = _to_decimal(constraint)  # exact: 0.65 from its source text, never the float
+        elif schema.get("type") == "decimal" and rule == "allowed":
+            constraint = [_to_decimal(c) for c in constraint]
         schema[rule] = constraint
     return schema
 
