@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .answers import load_answers
 from .assembly import assemble
-from .clauses import load_library
+from .clauses import LibraryClause, load_library
+from .derived import clause_context
 from .definitions import available_documents, load_definition
 from .errors import InputError, Problem
 from .interview import Interview, load_interview, merge_interviews
@@ -51,6 +52,28 @@ def assemble_documents(answers_path: str | Path, documents: list[str]) -> tuple[
     answers = load_answers(answers_path, interview)
     library = load_library()
     return answers, [assemble(d, answers.data, interview, library) for d in definitions]
+
+
+@dataclass(frozen=True)
+class Preview:
+    clause: LibraryClause
+    document: str  # the document whose `term` and interview the preview used
+    selected: bool  # whether its `when` holds for these answers
+    paragraphs_en: tuple[str, ...]
+    paragraphs_zh: tuple[str, ...]
+
+
+def preview_clause(clause_id: str, answers_path: str | Path) -> Preview:
+    """One clause rendered in both languages with an order's answers, for a lawyer checking an edit."""
+    library = load_library()
+    clause = library.get(clause_id)
+    documents = [d for d in clause.applies_to if d in available_documents()] or list(DEFAULT_DOCUMENTS)
+    definition = load_definition(documents[0])
+    interview = interview_for(documents)
+    answers = load_answers(answers_path, interview)
+    context = clause_context(answers.data, interview, definition.term)
+    selected = clause.when is None or clause.when.evaluate(context)
+    return Preview(clause, definition.id, selected, clause.render("en", context), clause.render("zh", context))
 
 
 def render(document: Document, fmt: str, layout: str) -> bytes:

@@ -106,6 +106,22 @@ def cmd_clauses_show(args) -> int:
     return 0
 
 
+def cmd_clauses_preview(args) -> int:
+    from .build import preview_clause
+    from .resources import data_path
+
+    answers = args.answers or data_path("examples", DEMO_ORDER)
+    preview = preview_clause(args.id, answers)
+    clause = preview.clause
+    _print(f"{clause.id}@{clause.version}: {clause.title.en} / {clause.title.zh}")
+    _print(f"answers: {answers} (as in {preview.document})")
+    if not preview.selected:
+        _print(f"note: its when ({clause.when.source}) is false for these answers, so no document would include it")
+    _print("\n--- EN ---\n" + "\n\n".join(preview.paragraphs_en))
+    _print("\n--- ZH ---\n" + "\n\n".join(preview.paragraphs_zh))
+    return 0
+
+
 def cmd_clauses_lint(args) -> int:
     from .lint import lint
 
@@ -172,6 +188,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = clause_commands.add_parser("show", parents=[common], help="show one clause's text and metadata")
     sub.add_argument("id", help="clause id, e.g. payment.deposit_advance")
     sub.set_defaults(handler=cmd_clauses_show)
+    sub = clause_commands.add_parser("preview", parents=[common],
+                                     help="render one clause in both languages with an order's answers")
+    sub.add_argument("id", help="clause id, e.g. dispute.cietac")
+    sub.add_argument("--answers", metavar="FILE", help="answers file to render with (default: the bundled example)")
+    sub.set_defaults(handler=cmd_clauses_preview)
     sub = clause_commands.add_parser("lint", parents=[common], help="check the clause library; exit 2 on problems")
     sub.add_argument("--library", help="lint this clause folder instead of the bundled library")
     sub.set_defaults(handler=cmd_clauses_lint)
