@@ -21,7 +21,10 @@ def set_path(data: dict, path: str, value) -> None:
         data = data[int(part)] if isinstance(data, list) else data.setdefault(part, {})
     last = parts[-1]
     if value is _DELETE:
-        del data[int(last) if isinstance(data, list) else last]
+        if isinstance(data, list):
+            del data[int(last)]
+        else:
+            data.pop(last, None)
     elif isinstance(data, list):
         data[int(last)] = value
     else:
