@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from babel import Locale
 
+from . import labels
 from .clauses import ClauseLibrary
 from .definitions import DocumentDefinition
 from .derived import clause_context
 from .filters import amount_in_words, format_amount, format_date_long, format_money, format_number
 from .interview import Interview
-from .labels import LABELS
 from .manifest import document_manifest
 from .model import Clause, Document, Party, ProductRow, ProductTable, Section, Signatory, Text
 from .selection import select
@@ -27,11 +27,13 @@ def chinese_numeral(n: int) -> str:
 
 
 def article_heading(number: int, title: Text) -> Text:
-    return Text(f"Article {number} {title.en}", f"第{chinese_numeral(number)}条 {title.zh}")
+    en = labels.ARTICLE.en % {"number": number}
+    zh = labels.ARTICLE.zh % {"number": chinese_numeral(number)}
+    return Text(f"{en} {title.en}", f"{zh} {title.zh}")
 
 
 def _labelled(key: str, value: Text | str) -> Text:
-    label = LABELS[key]
+    label = labels.LABELS[key]
     value = value if isinstance(value, Text) else Text(value, value)
     return Text(f"{label.en}: {value.en}", f"{label.zh}：{value.zh}")
 
@@ -55,15 +57,16 @@ def parties(answers: dict) -> tuple[Party, ...]:
     if contact_line:
         supplier_details.append(_labelled("party.contact", contact_line))
     return (
-        Party(LABELS["party.buyer"], Text(buyer.get("name_en", ""), buyer.get("name_zh", "")),
+        Party(labels.LABELS["party.buyer"], Text(buyer.get("name_en", ""), buyer.get("name_zh", "")),
               Text(buyer.get("address_en", ""), buyer.get("address_zh", "")), tuple(buyer_details)),
-        Party(LABELS["party.seller"], Text(supplier.get("name_en", ""), supplier.get("name_zh", "")),
+        Party(labels.LABELS["party.seller"], Text(supplier.get("name_en", ""), supplier.get("name_zh", "")),
               Text(supplier.get("address_en", ""), supplier.get("address_zh", "")), tuple(supplier_details)),
     )
 
 
 def signatories(party_list: tuple[Party, ...]) -> tuple[Signatory, ...]:
-    lines = (LABELS["signature.signature"], LABELS["signature.name"], LABELS["signature.chop"], LABELS["signature.date"])
+    lines = (labels.LABELS["signature.signature"], labels.LABELS["signature.name"],
+             labels.LABELS["signature.chop"], labels.LABELS["signature.date"])
     return tuple(Signatory(p.role, p.name, lines) for p in party_list)
 
 
@@ -117,5 +120,5 @@ def assemble(definition: DocumentDefinition, answers: dict, interview: Interview
         kind=definition.id, title=definition.title, reference=str(contract.get("number", "")),
         date=contract["date"].isoformat() if contract.get("date") else "1980-01-01",
         heading_lines=heading_lines(answers), parties=party_list, sections=tuple(sections),
-        signatories=signatories(party_list), labels=dict(LABELS),
+        signatories=signatories(party_list), labels=dict(labels.LABELS),
         manifest=document_manifest(definition.id, answers, used, library.sha256))

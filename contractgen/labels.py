@@ -1,46 +1,146 @@
 """Fixed captions the house template prints, in both languages.
 
-The assembler copies this dict into `Document.labels`; renderers print captions only from there.
-Kept in this one place so they can move to gettext catalogs (translations/) without hunting.
+The English is the msgid of `translations/messages.pot`, with the label key as msgctxt: the same
+English word can need different Chinese in different places ("Date" is 签订日期 in the heading and 日期
+under a signature). The Chinese comes from the compiled catalog
+`translations/zh_CN/LC_MESSAGES/messages.mo`, read once, on first use. The assembler copies LABELS into
+`Document.labels`; renderers print captions only from there. Clause text is never here: it lives in
+the clause files.
+
+After adding or changing a label:
+    pybabel extract -F babel.cfg -c TRANSLATORS: -o translations/messages.pot .
+    pybabel update -i translations/messages.pot -d translations -D messages
+    (translate the new entries in translations/zh_CN/LC_MESSAGES/messages.po)
+    pybabel compile -d translations -D messages
 """
 from __future__ import annotations
 
-from .model import Text
+import re
 
-LABELS: dict[str, Text] = {
+from babel.support import NullTranslations, Translations
+
+from .errors import ContractgenError
+from .model import Text
+from .resources import data_path
+
+DOMAIN = "messages"
+LOCALE = "zh_CN"
+
+
+def pgettext(context: str, message: str) -> tuple[str, str]:
+    """Marks a label for `pybabel extract`, whose default keywords read pgettext's arguments as
+    (msgctxt, msgid); the Chinese is looked up below, once the catalog is loaded."""
+    return context, message
+
+
+_MESSAGES = (
     # heading lines and page header
-    "contract_no": Text("Contract No.", "合同编号"),
-    "date": Text("Date", "签订日期"),
-    "place_of_signing": Text("Place of signing", "签订地点"),
+    pgettext("contract_no", "Contract No."),
+    # TRANSLATORS: the date the contract is signed, in the heading lines
+    pgettext("date", "Date"),
+    pgettext("place_of_signing", "Place of signing"),
     # party blocks: roles and the labels of the detail lines
-    "party.buyer": Text("Buyer", "买方"),
-    "party.seller": Text("Seller", "卖方"),
-    "party.country": Text("Country", "国家"),
-    "party.representative": Text("Representative", "代表人"),
-    "party.email": Text("E-mail", "电子邮箱"),
-    "party.uscc": Text("Unified Social Credit Code", "统一社会信用代码"),
-    "party.legal_representative": Text("Legal representative", "法定代表人"),
-    "party.contact": Text("Contact", "联系人"),
-    # page footer: "Page 3 of 6" / "第 3 页，共 6 页"; the page numbers are fields between the parts
-    "page.before": Text("Page", "第"),
-    "page.of": Text("of", "页，共"),
-    "page.after": Text("", "页"),
+    pgettext("party.buyer", "Buyer"),
+    pgettext("party.seller", "Seller"),
+    pgettext("party.country", "Country"),
+    pgettext("party.representative", "Representative"),
+    pgettext("party.email", "E-mail"),
+    pgettext("party.uscc", "Unified Social Credit Code"),
+    pgettext("party.legal_representative", "Legal representative"),
+    pgettext("party.contact", "Contact"),
+    # TRANSLATORS: page footer; the numbers are Word fields, so keep %(page)s before %(pages)s
+    pgettext("page", "Page %(page)s of %(pages)s"),
     # product table
-    "table.no": Text("No.", "序号"),
-    "table.sku": Text("SKU", "货号"),
-    "table.description": Text("Description", "品名"),
-    "table.specification": Text("Specification", "规格"),
-    "table.quantity": Text("Quantity", "数量"),
-    "table.unit": Text("Unit", "单位"),
-    "table.unit_price": Text("Unit price", "单价"),
-    "table.amount": Text("Amount", "金额"),
-    "table.hs_code": Text("HS code", "海关编码"),
-    "table.total": Text("Total", "合计"),
-    "table.in_words": Text("In words", "大写"),
+    pgettext("table.no", "No."),
+    pgettext("table.sku", "SKU"),
+    pgettext("table.description", "Description"),
+    pgettext("table.specification", "Specification"),
+    pgettext("table.quantity", "Quantity"),
+    pgettext("table.unit", "Unit"),
+    pgettext("table.unit_price", "Unit price"),
+    pgettext("table.amount", "Amount"),
+    pgettext("table.hs_code", "HS code"),
+    pgettext("table.total", "Total"),
+    # TRANSLATORS: the total amount written out in words (大写金额)
+    pgettext("table.in_words", "In words"),
     # signature block; the renderer leaves room for the round company chop above the signatory line
     # equal to "signature.chop"
-    "signature.signature": Text("Authorised signature", "授权代表签字"),
-    "signature.name": Text("Name and title", "姓名及职务"),
-    "signature.chop": Text("Company chop", "公司盖章"),
-    "signature.date": Text("Date", "日期"),
-}
+    pgettext("signature.signature", "Authorised signature"),
+    pgettext("signature.name", "Name and title"),
+    pgettext("signature.chop", "Company chop"),
+    # TRANSLATORS: the date each party signs, under its signature
+    pgettext("signature.date", "Date"),
+    # TRANSLATORS: article heading; the Chinese number is a numeral (三, 十二), so 第%(number)s条
+    pgettext("article", "Article %(number)s"),
+)
+
+
+class CatalogError(ContractgenError):
+    """The compiled Chinese catalog is missing or incomplete: an installation fault (exit 1)."""
+
+
+_HOW_TO_COMPILE = ("compile it in the checkout with `pybabel compile -d translations -D messages` "
+                   "(or rerun scripts/setup.sh); an installed wheel carries it already")
+
+
+class _Missing(NullTranslations):
+    """Fallback of the catalog: records what it lacks instead of answering in English."""
+
+    def __init__(self):
+        super().__init__()
+        self.keys: list[str] = []
+
+    def pgettext(self, context, message):
+        self.keys.append(context)
+        return message
+
+
+def _load() -> dict[str, Text]:
+    mo = data_path("translations", LOCALE, "LC_MESSAGES", f"{DOMAIN}.mo")
+    try:
+        with mo.open("rb") as fp:
+            catalog = Translations(fp, domain=DOMAIN)
+    except FileNotFoundError:
+        raise CatalogError(f"the compiled Chinese label catalog {mo} is missing; {_HOW_TO_COMPILE}") from None
+    missing = _Missing()
+    catalog.add_fallback(missing)
+    texts = {key: Text(english, catalog.pgettext(key, english)) for key, english in _MESSAGES}
+    if missing.keys:
+        raise CatalogError(
+            f"{mo} has no Chinese for {', '.join(missing.keys)}: translate them in "
+            f"translations/{LOCALE}/LC_MESSAGES/{DOMAIN}.po, then {_HOW_TO_COMPILE}")
+    return texts
+
+
+def _page_parts(text: str) -> tuple[str, str, str]:
+    # The footer's page numbers are Word fields, so the renderer needs the words around them.
+    parts = re.fullmatch(r"(.*)%\(page\)s(.*)%\(pages\)s(.*)", text, re.DOTALL)
+    if not parts:
+        raise CatalogError(f"the page footer {text!r} must contain %(page)s, then %(pages)s")
+    return tuple(p.strip() for p in parts.groups())  # type: ignore[return-value]
+
+
+def _labels(texts: dict[str, Text]) -> dict[str, Text]:
+    labels: dict[str, Text] = {}
+    for key, text in texts.items():
+        if key == "page":
+            for name, en, zh in zip(("before", "of", "after"), _page_parts(text.en), _page_parts(text.zh)):
+                labels[f"page.{name}"] = Text(en, zh)
+        elif key != "article":
+            labels[key] = text
+    return labels
+
+
+# Both are loaded on first use, not at import: `import contractgen` and the CLI's error handling
+# must work without the compiled catalog, so that its absence is reported as a CatalogError.
+LABELS: dict[str, Text]
+# "Article %(number)s" / "第%(number)s条": the assembler fills in the number (a numeral in Chinese).
+ARTICLE: Text
+
+
+def __getattr__(name: str):
+    if name in ("LABELS", "ARTICLE"):
+        texts = _load()
+        globals().update(LABELS=_labels(texts), ARTICLE=texts["article"])
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -24,4 +24,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+# The label catalog's .mo is a build product (the editable install above compiles it too); compile
+# it here as well so a checkout always runs on the current .po.
+.venv/bin/pybabel -q compile -d translations -D messages
 echo "setup: done (.venv/bin/contractgen)"

@@ -27,7 +27,7 @@ def render(env, source, **context):
 
 
 def test_filters_registry_has_exactly_the_documented_names():
-    assert set(FILTERS) == {"money", "money_zh", "words_en", "words_zh", "date_en", "date_zh", "num"}
+    assert set(FILTERS) == {"money", "money_zh", "words_en", "words_zh", "date_en", "date_zh", "num", "aql"}
 
 
 @pytest.mark.parametrize(
@@ -192,3 +192,9 @@ def test_dates_must_be_dates(value):
 def test_num_refuses_float():
     with pytest.raises(TypeError):
         format_number(2.5)
+
+
+@pytest.mark.parametrize("value, expected", [("0", "0"), ("0.65", "0.65"), ("1", "1.0"), ("4.0", "4.0"),
+                                             ("2.5", "2.5"), ("1.50", "1.5")])
+def test_aql_levels_print_as_the_standard_writes_them(env, value, expected):
+    assert render(env, "{{ x | aql }}", x=Decimal(value)) == expected
