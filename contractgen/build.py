@@ -18,7 +18,7 @@ from .output import write_files
 from .render import LAYOUTS
 from .validation import Answers
 
-FORMATS = ("docx", "md")
+FORMATS = ("docx", "pdf", "md")
 DEFAULT_DOCUMENTS = ("sales_contract",)
 
 
@@ -92,6 +92,21 @@ def output_stem(document: Document, layout: str) -> str:
     return f"{document.reference}-{document.kind}" + ("" if layout == "parallel" else f".{layout}")
 
 
+def render_all(documents: list[Document], formats: list[str], layout: str) -> dict[str, dict[str, bytes]]:
+    """{output stem: {format: bytes}}; PDFs are converted from the DOCX in one LibreOffice run."""
+    out = {output_stem(d, layout): {f: render(d, f, layout) for f in formats if f != "pdf"} for d in documents}
+    if "pdf" in formats:
+        from .render.pdf import docx_to_pdf
+
+        sources = {}
+        for document in documents:
+            stem = output_stem(document, layout)
+            sources[stem] = (out[stem].get("docx") or render(document, "docx", layout), document.date)
+        for stem, pdf in docx_to_pdf(sources).items():
+            out[stem]["pdf"] = pdf
+    return {stem: {f: outputs[f] for f in formats} for stem, outputs in out.items()}
+
+
 def build(answers_path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: Path,
           force: bool = False) -> BuildResult:
     for fmt in formats:
@@ -100,12 +115,12 @@ def build(answers_path: str | Path, documents: list[str], formats: list[str], la
     if layout not in LAYOUTS:
         raise InputError(Problem("--layout", "", f"one of: {', '.join(LAYOUTS)}", repr(layout)))
     answers, docs = assemble_documents(answers_path, resolve_documents(documents))
+    rendered = render_all(docs, formats, layout)
     files: dict[Path, bytes] = {}
     for document in docs:
         stem = output_stem(document, layout)
         outputs = {}
-        for fmt in formats:
-            data = render(document, fmt, layout)
+        for fmt, data in rendered[stem].items():
             files[outdir / f"{stem}.{fmt}"] = data
             outputs[f"{stem}.{fmt}"] = hashlib.sha256(data).hexdigest()
         manifest_path = outdir / f"{stem}.manifest.json"

@@ -43,12 +43,13 @@ def cmd_demo(args) -> int:
 
     order = data_path("examples", DEMO_ORDER)
     outdir = Path(args.output)
-    result = build(order, resolve_documents(["all"]), ["docx", "md"], args.layout, outdir, args.force)
+    formats = ["docx", "md"] if args.no_pdf else ["docx", "pdf", "md"]
+    result = build(order, resolve_documents(["all"]), formats, args.layout, outdir, args.force)
     _print(f"Demo order: {order}")
     _print(f"Built the document set for contract {result.documents[0].reference} into {outdir}/:")
     _report_files(result.files)
-    _print("Open the .docx files in Word or LibreOffice; the .manifest.json files record which clause "
-           "versions went into each document.")
+    _print("Send the PDFs; edit the .docx files in Word or LibreOffice if you must; the .manifest.json files "
+           "record which clause versions went into each document.")
     return 0
 
 
@@ -161,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("demo", cmd_demo, "build the full document set for the bundled example order")
     output_options(sub, "contractgen-demo")
+    sub.add_argument("--no-pdf", action="store_true", help="skip the PDFs (they need LibreOffice)")
 
     sub = command("init", cmd_init, "write a commented answers skeleton for an interview")
     sub.add_argument("interview", help="interview name, e.g. sales_contract")
@@ -177,7 +179,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--docs", nargs="+", default=["sales_contract"], metavar="DOC",
                      help="documents to build (default: sales_contract; 'all' for every document)")
     sub.add_argument("--format", default=["docx"], type=lambda s: [f.strip() for f in s.split(",") if f.strip()],
-                     help="comma-separated formats: docx, md (default: docx)")
+                     help="comma-separated formats: docx, pdf, md (default: docx)")
     output_options(sub, None)
 
     clauses = command("clauses", None, "the lawyer's tools: list, show and lint the clause library")

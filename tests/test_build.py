@@ -242,12 +242,11 @@ def test_clauses_list_and_show():
 
 @pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
                     reason="LibreOffice and poppler-utils are installed by scripts/setup.sh")
-def test_pdf_via_libreoffice_has_the_chinese_text(built, tmp_path):
-    profile = tmp_path / "lo-profile"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(built / "SC-2026-0142-sales_contract.docx")],
-                   check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / "SC-2026-0142-sales_contract.pdf"
+def test_pdf_has_the_chinese_text_an_embedded_cjk_font_and_rebuilds_identically(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("build", EXAMPLE, "-o", out, "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    pdf = out / "SC-2026-0142-sales_contract.pdf"
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     flat = "".join(text.split())
@@ -256,8 +255,21 @@ def test_pdf_via_libreoffice_has_the_chinese_text(built, tmp_path):
     assert "\ufffd" not in text
     assert not [c for c in text if 0x2F00 <= ord(c) <= 0x2FDF or 0xF900 <= ord(c) <= 0xFAFF]
     fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
-    assert "CJK" in fonts and all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:]
-                                  if "CJK" in line)
+    cjk = [line for line in fonts.splitlines()[2:] if "CJK" in line]
+    assert cjk and all(line.split()[-5] == "yes" for line in cjk)  # embedded
+    record = json.loads((out / "SC-2026-0142-sales_contract.manifest.json").read_text("utf-8"))
+    assert record["files"]["SC-2026-0142-sales_contract.pdf"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    again = run_cli("build", EXAMPLE, "-o", out, "--format", "pdf")
+    assert again.returncode == 0 and "unchanged" in again.stdout and "written" not in again.stdout, again.stderr
+
+
+def test_missing_pdf_engine_is_a_clear_error(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": str(tmp_path)}  # no soffice, no fc-list
+    result = subprocess.run([sys.executable, "-m", "contractgen", "build", str(EXAMPLE), "-o", str(tmp_path / "out"),
+                             "--format", "docx,pdf"], capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert "LibreOffice" in result.stderr and "apt-get install" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
 
 
 def test_one_conflict_means_nothing_is_written(tmp_path):
