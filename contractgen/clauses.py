@@ -96,9 +96,8 @@ class LibraryClause:
             text = template.render(context)
         except UndefinedError as exc:
             missing = sorted(p for p in self.paths(lang) if not has_path(context, p.split("[]")[0]))
-            what = ", ".join(missing) or str(exc)
-            raise TemplateError(f"clause {self.id} ({self.file}), {lang.upper()} text: "
-                                f"variable {what} is undefined for this order") from None
+            what = f"variable {', '.join(missing)} is undefined" if missing else str(exc)  # e.g. a filter's
+            raise TemplateError(f"clause {self.id} ({self.file}), {lang.upper()} text: {what} for this order") from None
         except ContractgenError:
             raise
         except Exception as exc:  # a filter refusing a value, a type error in an expression
