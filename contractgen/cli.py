@@ -72,11 +72,37 @@ def cmd_init(args) -> int:
 def cmd_check(args) -> int:
     from .answers import load_answers
     from .build import interview_for, resolve_documents
+    from .risk import assess, summary_json, summary_text
 
     documents = resolve_documents(args.docs)
-    answers = load_answers(args.answers, interview_for(documents))
+    interview = interview_for(documents)
+    answers = load_answers(args.answers, interview)
     _warn_unknown(answers)
-    _print(f"{args.answers}: the answers are valid for {', '.join(documents)}.")
+    assessment = assess(answers.data, interview)
+    failed = bool(assessment.at_or_above(args.fail_on))
+    if args.format == "json":
+        _print(summary_json(assessment, str(args.answers), documents, args.fail_on, failed))
+    else:
+        _print(summary_text(assessment, str(args.answers), documents, args.lang))
+    return 3 if failed else 0
+
+
+def cmd_batch(args) -> int:
+    from .batch import run_batch
+
+    return run_batch(args.sheet, args.docs, args.format, args.layout, Path(args.output or "."), args.jobs, args.force)
+
+
+def cmd_batch_template(args) -> int:
+    from .batch_template import template_workbook
+    from .interview import load_interview
+    from .output import write_files
+
+    files = write_files({Path(args.output): template_workbook(load_interview(args.interview))}, args.force)
+    _print(f"Wrote the order spreadsheet for {args.interview}:")
+    _report_files(files)
+    _print(f"One row per order in sheet 'orders', one row per product line in sheet 'products'; then run: "
+           f"contractgen batch {args.output}")
     return 0
 
 
@@ -169,10 +195,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", required=True, metavar="FILE", help="answers file to write ('-' for stdout)")
     sub.add_argument("--force", action="store_true", help="replace an existing file")
 
-    sub = command("check", cmd_check, "validate an answers file")
+    sub = command("check", cmd_check, "validate an answers file and print the pre-deposit risk summary "
+                                      "(exit 3 when a finding is at or above --fail-on)")
     sub.add_argument("answers", help="answers YAML file")
     sub.add_argument("--docs", nargs="+", default=["sales_contract"], metavar="DOC",
                      help="documents the answers are for (default: sales_contract; 'all' for every document)")
+    sub.add_argument("--format", default="text", choices=("text", "json"),
+                     help="text for reading (default), json for scripts")
+    sub.add_argument("--fail-on", default="very-high", choices=("low", "medium", "high", "very-high"),
+                     help="exit 3 when any finding is in this band or above (default: very-high)")
+    sub.add_argument("--lang", default="en", choices=("en", "zh"), help="language of the text summary (default: en)")
 
     sub = command("build", cmd_build, "build documents from an answers file")
     sub.add_argument("answers", help="answers YAML file")
@@ -181,6 +213,21 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", default=["docx"], type=lambda s: [f.strip() for f in s.split(",") if f.strip()],
                      help="comma-separated formats: docx, pdf, md (default: docx)")
     output_options(sub, None)
+
+    sub = command("batch", cmd_batch, "build one document set per order of a spreadsheet (.xlsx or .csv)")
+    sub.add_argument("sheet", help="orders.xlsx (sheets 'orders' and 'products') or orders.csv (one row per product line)")
+    sub.add_argument("--docs", nargs="+", default=["sales_contract"], metavar="DOC",
+                     help="documents to build per order (default: sales_contract; 'all' for every document)")
+    sub.add_argument("--format", default=["docx"], type=lambda s: [f.strip() for f in s.split(",") if f.strip()],
+                     help="comma-separated formats: docx, pdf, md (default: docx)")
+    sub.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="worker processes (default: the number of CPU cores)")
+    output_options(sub, None)
+
+    sub = command("batch-template", cmd_batch_template, "write the order spreadsheet for `contractgen batch`")
+    sub.add_argument("interview", help="interview name, e.g. sales_contract")
+    sub.add_argument("-o", "--output", required=True, metavar="FILE", help="the .xlsx file to write")
+    sub.add_argument("--force", action="store_true", help="replace an existing file")
 
     clauses = command("clauses", None, "the lawyer's tools: list, show and lint the clause library")
     clause_commands = clauses.add_subparsers(dest="clauses_command", metavar="ACTION", required=True)

@@ -141,6 +141,9 @@ def lint(folder: Path | None = None) -> list[LintProblem]:
     answers, choices = known_answer_paths(), _choice_paths()
     for clause in library.clauses.values():
         problems += lint_clause(clause, library, answers, choices)
-    if folder is None:  # the bundled definitions list the bundled library
+    if folder is None:  # the bundled definitions and risk rules name the bundled library
+        from .risk import read_rules  # here, not at the top: risk.py imports this module
+
         problems += lint_definitions(library)
+        problems += read_rules(library=library)[1]
     return problems

@@ -1,0 +1,389 @@
+"""The pre-deposit risk summary: rules in risk_rules/, facts, scoring, verdicts, `contractgen check`, and
+the rule linter. Orders go through the real pipeline: an answers file, validation, then assess()."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from contractgen import risk
+from contractgen.answers import load_answers
+from contractgen.build import interview_for
+from contractgen.risk import assess, band, compute_facts, is_company_name, normalise_name, read_rules
+
+from conftest import DELETE, EXAMPLE, ROOT
+
+INTERVIEW = interview_for(["sales_contract"])
+VALIDATED_ELSEWHERE = {"payment.earnest_over_20"}  # the interview rejects these answers; tested on data
+
+
+def run_cli(*args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "contractgen", *map(str, args)], capture_output=True, text=True,
+                          env=env)
+
+
+def assessed(path):
+    return assess(load_answers(path, INTERVIEW).data, INTERVIEW)
+
+
+def ids(assessment) -> set[str]:
+    return {f.id for f in assessment.findings}
+
+
+# Each variant of the demo order, and EXACTLY the findings it must produce. Days are counted from the
+# contract date 2026-11-23.
+VARIANTS = {
+    "full prepayment": ({"payment.deposit_percent": 100}, {"payment.full_prepayment"}),
+    "deposit 60": ({"payment.deposit_percent": 60}, {"payment.deposit_over_50"}),
+    "deposit 51": ({"payment.deposit_percent": 51}, {"payment.deposit_over_50"}),
+    "deposit 50": ({"payment.deposit_percent": 50}, {"payment.deposit_over_30"}),
+    "deposit 31": ({"payment.deposit_percent": 31}, {"payment.deposit_over_30"}),
+    "deposit 30": ({"payment.deposit_percent": 30}, set()),
+    "earnest 20": ({"payment.deposit_kind": "earnest", "payment.deposit_percent": 20}, set()),
+    "B/L copy, no inspection": ({"quality.inspection": "none", "payment.balance_trigger": "against_bl_copy"},
+                                {"payment.balance_before_inspection", "quality.no_inspection"}),
+    "B/L copy after inspection": ({"payment.balance_trigger": "against_bl_copy"}, set()),
+    "L/C, no inspection": ({"quality.inspection": "none", "payment.method": "lc",
+                            "payment.balance_trigger": "letter_of_credit"},
+                           {"payment.lc_without_inspection_certificate", "quality.no_inspection"}),
+    "L/C with inspection": ({"payment.method": "lc", "payment.balance_trigger": "letter_of_credit"}, set()),
+    "escrow, no inspection": ({"quality.inspection": "none", "payment.method": "escrow",
+                               "payment.balance_trigger": "escrow"}, {"quality.no_inspection"}),
+    "another company's account": ({"supplier.bank.beneficiary": "深圳市恒通进出口贸易有限公司"},
+                                  {"payment.beneficiary_not_supplier"}),
+    "personal account (Chinese)": ({"supplier.bank.beneficiary": "王伟"}, {"payment.personal_account"}),
+    "personal account (pinyin)": ({"supplier.bank.beneficiary": "WANG WEI"}, {"payment.personal_account"}),
+    "beneficiary in English, another spelling": ({"supplier.bank.beneficiary": "SHENZHEN HUAXIN HOUSEWARE COMPANY LIMITED"},
+                                                 set()),
+    "USCC override": ({"supplier.uscc": "9144030071526726XA",
+                       "supplier.uscc_override_reason": "found on gsxt.gov.cn on 2026-11-20 under this exact name"},
+                      {"supplier.uscc_check_fails"}),
+    "override reason for a valid code": ({"supplier.uscc_override_reason": "checked on gsxt.gov.cn, all matches"},
+                                         set()),
+    "English name only": ({"supplier.name_zh": "Shenzhen Huaxin Houseware Co., Ltd."},
+                          {"supplier.name_not_chinese", "payment.beneficiary_not_supplier"}),
+    "English name only, English beneficiary": ({"supplier.name_zh": "Shenzhen Huaxin Houseware Co., Ltd.",
+                                                "supplier.bank.beneficiary": "SHENZHEN HUAXIN HOUSEWARE CO LTD"},
+                                               {"supplier.name_not_chinese"}),
+    "HKIAC": ({"dispute.forum": "hkiac", "dispute.seat": "Hong Kong", "dispute.seat_zh": "香港"},
+              {"dispute.forum_outside_mainland"}),
+    "SIAC": ({"dispute.forum": "siac", "dispute.seat": "Singapore", "dispute.seat_zh": "新加坡"},
+             {"dispute.forum_outside_mainland"}),
+    "ICC": ({"dispute.forum": "icc", "dispute.seat": "Paris", "dispute.seat_zh": "巴黎"},
+            {"dispute.forum_outside_mainland"}),
+    "SCIA": ({"dispute.forum": "scia", "dispute.seat": "Shenzhen", "dispute.seat_zh": "深圳"}, set()),
+    "PRC court": ({"dispute.forum": "prc_court"}, set()),
+    "English controls": ({"controlling_language": "en"}, {"dispute.english_controls"}),
+    "subcontracting": ({"subcontracting.allowed": True}, {"quality.subcontracting_allowed"}),
+    "tooling paid, supplier owns it": ({"tooling.owner": "supplier"}, {"tooling.paid_without_return"}),
+    "tooling shared, supplier owns it": ({"tooling.owner": "supplier", "tooling.paid_by": "shared"},
+                                         {"tooling.paid_without_return"}),
+    "tooling paid by the supplier, supplier owns it": ({"tooling.owner": "supplier", "tooling.paid_by": "supplier"},
+                                                       set()),
+    "no tooling, 50 days": ({"tooling": DELETE, "delivery.ship_by": "2027-01-12"}, set()),
+    "no late damages": ({"delivery.late_penalty_percent_per_week": 0}, {"delivery.no_late_damages"}),
+    "ship in 29 days": ({"delivery.ship_by": "2026-12-22"}, {"delivery.ship_date_very_tight"}),
+    "ship in 30 days": ({"delivery.ship_by": "2026-12-23"}, {"delivery.ship_date_tight"}),
+    "ship in 44 days": ({"delivery.ship_by": "2027-01-06"}, {"delivery.ship_date_tight"}),
+    "ship in 45 days, tooling": ({"delivery.ship_by": "2027-01-07"}, {"delivery.ship_date_tight_tooling"}),
+    "ship in 59 days, tooling": ({"delivery.ship_by": "2027-01-21"}, {"delivery.ship_date_tight_tooling"}),
+    "ship in 60 days, tooling": ({"delivery.ship_by": "2027-01-22"}, set()),
+    "quoted total differs": ({"payment.quoted_total": 16500}, {"commercial.total_mismatch"}),
+    "quoted total matches": ({"payment.quoted_total": 16000.00}, set()),
+    "quoted total matches once rounded": ({"payment.quoted_total": "16,000.004"}, set()),
+    "everything wrong at once": ({"payment.deposit_percent": 50, "supplier.bank.beneficiary": "王伟",
+                                  "delivery.ship_by": "2026-12-20", "quality.inspection": "none",
+                                  "payment.balance_trigger": "against_bl_copy", "subcontracting.allowed": True,
+                                  "dispute.forum": "siac", "dispute.seat": "Singapore", "controlling_language": "en",
+                                  "payment.quoted_total": 16500},
+                                 {"payment.deposit_over_30", "payment.personal_account", "delivery.ship_date_very_tight",
+                                  "quality.no_inspection", "payment.balance_before_inspection",
+                                  "quality.subcontracting_allowed", "dispute.forum_outside_mainland",
+                                  "dispute.english_controls", "commercial.total_mismatch"}),
+}
+
+
+def expected_verdict(scores: list[int]) -> str:
+    if any(s == 9 for s in scores):
+        return "do_not_pay"
+    return "fix_first" if any(s >= 3 for s in scores) else "ok"
+
+
+def test_the_demo_order_is_ok():
+    result = assessed(EXAMPLE)
+    assert result.findings == ()
+    assert result.verdict == "ok"
+    assert result.verdict_text.en == "OK to pay the deposit"
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_variant_gives_exactly_its_findings(write_order, name):
+    changes, expected = VARIANTS[name]
+    result = assessed(write_order(changes))
+    assert ids(result) == expected
+    assert result.verdict == expected_verdict([f.score for f in result.findings])
+
+
+def test_every_rule_has_a_variant_that_fires_it():
+    covered = set().union(*(expected for _, expected in VARIANTS.values())) | VALIDATED_ELSEWHERE
+    rules, problems = read_rules()
+    assert not problems
+    assert covered == {r.id for r in rules}
+
+
+def test_verdicts_of_typical_orders(write_order):
+    assert assessed(write_order({"supplier.bank.beneficiary": "王伟"})).verdict == "do_not_pay"
+    assert assessed(write_order({"payment.deposit_percent": 100})).verdict == "do_not_pay"
+    assert assessed(write_order({"payment.deposit_percent": 40})).verdict == "fix_first"
+    assert assessed(write_order({"tooling.owner": "supplier"})).verdict == "fix_first"
+    assert assessed(ROOT / "examples" / "apparel-earnest-hkiac.yaml").verdict == "fix_first"  # HKIAC: Medium
+    assert assessed(ROOT / "examples" / "electronics-lc-scia.yaml").verdict == "ok"
+
+
+def test_earnest_money_over_20_validated_elsewhere():
+    """The interview rejects it, but answers validated by another tool must still be flagged."""
+    data = load_answers(EXAMPLE, INTERVIEW).data
+    for percent, expected in ((25, {"payment.earnest_over_20"}),
+                              (40, {"payment.earnest_over_20", "payment.deposit_over_30"})):
+        changed = copy.deepcopy(data)
+        changed["payment"].update(deposit_kind="earnest", deposit_percent=Decimal(percent))
+        result = assess(changed, INTERVIEW)
+        assert ids(result) == expected
+        assert result.findings[0].id == "payment.earnest_over_20" and result.findings[0].band == "very-high"
+        assert result.verdict == "do_not_pay"
+
+
+def test_tooling_without_return_days_validated_elsewhere():
+    data = load_answers(EXAMPLE, INTERVIEW).data
+    del data["tooling"]["return_within_days"]
+    assert ids(assess(data, INTERVIEW)) == {"tooling.paid_without_return"}
+
+
+def test_missing_answers_fire_nothing():
+    """A rule over an answer that is absent is simply false (e.g. the NNN interview asks no payment terms)."""
+    result = assess({"contract": {"number": "X-1"}}, interview_for(["nnn"]))
+    assert result.findings == () and result.verdict == "ok"
+
+
+def test_findings_carry_everything_and_sort_by_score_then_id(write_order):
+    changes, _ = VARIANTS["everything wrong at once"]
+    findings = assessed(write_order(changes)).findings
+    assert [(-f.score, f.id) for f in findings] == sorted((-f.score, f.id) for f in findings)
+    assert findings[0].score == 9 and findings[-1].score == 4
+    personal = next(f for f in findings if f.id == "payment.personal_account")
+    assert (personal.probability, personal.impact, personal.score, personal.band) == (3, 3, 9, "very-high")
+    assert "个人账户" in personal.title.zh and personal.why.en and personal.fix.zh
+    assert personal.clauses == ("payment.account", "parties.representations")
+
+
+# -- facts -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [
+    ("深圳市华信（香港）家居用品有限公司", "深圳市华信(香港)家居用品有限公司"),  # full- and half-width brackets
+    ("深圳市华信家居用品有限公司", " 深圳市华信家居用品 有限公司 "),
+    ("Shenzhen Huaxin Houseware Co., Ltd.", "SHENZHEN  HUAXIN HOUSEWARE CO.,LTD"),
+    ("Shenzhen Huaxin Houseware Co., Ltd.", "Shenzhen Huaxin Houseware Company Limited"),
+    ("Ｈｕａｘｉｎ Co., Ltd.", "Huaxin Co., Ltd."),  # full-width letters
+])
+def test_names_that_are_the_same(a, b):
+    assert normalise_name(a) == normalise_name(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("深圳市华信家居用品有限公司", "深圳市华信家具用品有限公司"),
+    ("深圳市华信家居用品有限公司", "华信家居用品有限公司"),
+    ("Shenzhen Huaxin Houseware Co., Ltd.", "Shenzhen Huaxin Trading Co., Ltd."),
+])
+def test_names_that_differ(a, b):
+    assert normalise_name(a) != normalise_name(b)
+
+
+@pytest.mark.parametrize("name, company", [
+    ("深圳市华信家居用品有限公司", True), ("华信股份有限公司", True), ("东莞市长安华信五金厂", True),
+    ("义乌市稠城华信日用品商行", True), ("深圳市华信家居用品有限公司（基本户）", True),
+    ("Shenzhen Huaxin Houseware Co., Ltd.", True), ("Huaxin Limited", True), ("Acme Corp", True),
+    ("Acme Inc.", True), ("Lindqvist Textil GmbH", True), ("SHENZHEN HUAXIN JIAJU YOUXIAN GONGSI", True),
+    ("王伟", False), ("WANG WEI", False), ("Li Na", False), ("张三（个人）", False),
+])
+def test_company_names(name, company):
+    assert is_company_name(name) is company
+
+
+def test_facts_of_the_demo_order():
+    data = load_answers(EXAMPLE, INTERVIEW).data
+    facts = risk.rule_context(data, INTERVIEW)["facts"]
+    assert facts == {"beneficiary_matches_supplier": True, "beneficiary_is_company": True,
+                     "supplier_name_has_chinese": True, "supplier_in_mainland": True, "uscc_check_passes": True,
+                     "days_to_ship": (dt.date(2027, 2, 15) - dt.date(2026, 11, 23)).days}
+    assert "total_mismatch" not in facts  # no payment.quoted_total: the fact is undefined, its rule silent
+
+
+def test_facts_leave_out_what_they_cannot_know():
+    assert compute_facts({}, {}) == {}
+
+
+# -- bands and verdicts ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("score, name", [(1, "low"), (2, "low"), (3, "medium"), (4, "medium"), (6, "high"),
+                                         (9, "very-high")])
+def test_band_boundaries(score, name):
+    assert band(score) == name
+
+
+SCORED = {"two": (1, 2), "three": (1, 3), "four": (2, 2), "six": (2, 3), "nine": (3, 3)}
+
+
+def write_rules(folder: Path, topic: str, rules: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{topic}.yaml"
+    path.write_text("rules:\n" + "".join(textwrap.indent(rule, "  ") for rule in rules), encoding="utf-8")
+    return path
+
+
+def rule_text(rid: str = "payment.sample", when: str = "payment.deposit_percent > 30", probability=2, impact=2,
+              clauses: str = "[deposit.advance]", zh_why: str = "买方在见到货物前承担更多风险。") -> str:
+    return (f"- id: {rid}\n"
+            f"  when: \"{when}\"\n"
+            f"  probability: {probability}\n"
+            f"  impact: {impact}\n"
+            f"  title: {{en: Deposit above 30 %, zh: 首付款高于30%}}\n"
+            f"  why: {{en: More money at risk before you see goods., zh: \"{zh_why}\"}}\n"
+            f"  fix: {{en: Ask for 30 %., zh: 争取30%的首付款。}}\n"
+            f"  clauses: {clauses}\n")
+
+
+def test_bands_and_verdicts_through_assess(tmp_path):
+    write_rules(tmp_path, "scored", [rule_text(f"scored.{name}", "true", p, i, "[]") for name, (p, i) in SCORED.items()])
+    rules, problems = read_rules(tmp_path)
+    assert problems == []
+    data = load_answers(EXAMPLE, INTERVIEW).data
+    by_id = {r.id: r for r in rules}
+    everything = assess(data, INTERVIEW, rules)
+    assert [(f.id, f.score, f.band) for f in everything.findings] == [
+        ("scored.nine", 9, "very-high"), ("scored.six", 6, "high"), ("scored.four", 4, "medium"),
+        ("scored.three", 3, "medium"), ("scored.two", 2, "low")]
+    verdicts = {name: assess(data, INTERVIEW, [by_id[f"scored.{name}"]]).verdict for name in SCORED}
+    assert verdicts == {"two": "ok", "three": "fix_first", "four": "fix_first", "six": "fix_first",
+                        "nine": "do_not_pay"}
+    assert assess(data, INTERVIEW, []).verdict == "ok"
+    assert everything.verdict_text.zh and everything.at_or_above("high") == everything.findings[:2]
+
+
+# -- the rule linter ---------------------------------------------------------------------------------
+
+def test_shipped_rules_are_clean():
+    rules, problems = read_rules()
+    assert problems == [], "\n".join(map(str, problems))
+    assert len(rules) >= 20
+    for rule in rules:
+        assert rule.notes, rule.id  # every rule says why it is scored as it is
+
+
+def test_a_good_rule_passes(tmp_path):
+    write_rules(tmp_path, "payment", [rule_text()])
+    rules, problems = read_rules(tmp_path)
+    assert problems == [] and [r.id for r in rules] == ["payment.sample"]
+
+
+@pytest.mark.parametrize("rule, fragment", [
+    (rule_text(probability=4), "probability must be 1, 2 or 3"),
+    (rule_text(impact=0), "impact must be 1, 2 or 3"),
+    (rule_text(clauses="[payment.nothing]"), "clauses names unknown clause payment.nothing"),
+    (rule_text(when="payment.deposit_percent >"), "when does not compile"),
+    (rule_text(when="payment.depositpercent > 30"), "when uses payment.depositpercent"),
+    (rule_text(when="facts.nothing == true"), "facts.nothing, which is not a fact"),
+    (rule_text(zh_why=""), "why has no ZH text"),
+    (rule_text(zh_why="More money at risk."), "why.zh has no Chinese characters"),
+    (rule_text(rid="supplier.sample"), "id must start with 'payment.'"),
+    (rule_text().replace("  impact: 2\n", ""), "schema: impact"),
+])
+def test_each_kind_of_mistake_is_caught(tmp_path, rule, fragment):
+    path = write_rules(tmp_path, "payment", [rule])
+    found = [str(p) for p in read_rules(tmp_path)[1]]
+    assert any(fragment in m and str(path) in m for m in found), found
+
+
+def test_duplicate_ids(tmp_path):
+    write_rules(tmp_path, "payment", [rule_text(), rule_text()])
+    found = [str(p) for p in read_rules(tmp_path)[1]]
+    assert any("payment.sample: duplicate id" in m for m in found), found
+
+
+def test_clauses_lint_includes_the_rules(tmp_path, monkeypatch):
+    from contractgen.lint import lint
+
+    write_rules(tmp_path, "payment", [rule_text(probability=5)])
+    monkeypatch.setattr(risk, "data_path", lambda folder, *parts: tmp_path)
+    found = [str(p) for p in lint()]
+    assert any("payment.sample: probability must be 1, 2 or 3" in m for m in found), found
+
+
+# -- contractgen check ---------------------------------------------------------------------------------
+
+def test_check_the_demo_order_exits_0():
+    result = run_cli("check", EXAMPLE)
+    assert result.returncode == 0, result.stderr
+    assert "the answers are valid for sales_contract" in result.stdout
+    assert "Verdict: OK to pay the deposit." in result.stdout
+    assert run_cli("check", EXAMPLE, "--fail-on", "low").returncode == 0
+
+
+def test_check_a_bad_order_exits_3_and_explains(write_order):
+    path = write_order({"supplier.bank.beneficiary": "王伟", "dispute.forum": "hkiac", "dispute.seat": "Hong Kong"})
+    result = run_cli("check", path)
+    assert result.returncode == 3, result.stderr
+    out = result.stdout
+    assert "Verdict: Do not pay the deposit yet." in out
+    assert out.index("payment.personal_account") < out.index("dispute.forum_outside_mainland")  # by score
+    assert "[VERY HIGH 9 = 3 × 3]" in out and "[MEDIUM 4 = 2 × 2]" in out
+    assert "Why: " in out and "Fix: " in out and "Payment Account (payment.account)" in out
+    zh = run_cli("check", path, "--lang", "zh")
+    assert zh.returncode == 3 and "结论：暂勿支付首付款。" in zh.stdout and "个人账户" in zh.stdout
+
+
+def test_fail_on_threshold(write_order):
+    path = write_order(VARIANTS["HKIAC"][0])  # one Medium finding
+    assert run_cli("check", path).returncode == 0
+    assert run_cli("check", path, "--fail-on", "high").returncode == 0
+    assert run_cli("check", path, "--fail-on", "medium").returncode == 3
+
+
+def test_check_invalid_answers_exit_2(write_order):
+    result = run_cli("check", write_order({"payment.deposit_percent": 120}), "--format", "json")
+    assert result.returncode == 2
+    assert "payment.deposit_percent: expected a number from 0 to 100" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+def test_check_json(write_order):
+    changes, expected = VARIANTS["everything wrong at once"]
+    path = write_order({k: v for k, v in changes.items() if k != "payment.quoted_total"})
+    result = run_cli("check", path, "--format", "json", "--fail-on", "high")
+    assert result.returncode == 3, result.stderr
+    report = json.loads(result.stdout)
+    assert list(report) == ["format_version", "answers", "documents", "verdict", "fail_on", "failed", "findings"]
+    assert report["answers"] == str(path) and report["documents"] == ["sales_contract"]
+    assert report["verdict"] == {"code": "do_not_pay", "en": "Do not pay the deposit yet", "zh": "暂勿支付首付款"}
+    assert report["fail_on"] == "high" and report["failed"] is True
+    assert {f["id"] for f in report["findings"]} == expected - {"commercial.total_mismatch"}
+    first = report["findings"][0]
+    assert set(first) == {"id", "score", "band", "probability", "impact", "title", "why", "fix", "clauses"}
+    assert first["score"] == first["probability"] * first["impact"] == 9 and first["band"] == "very-high"
+    assert set(first["title"]) == {"en", "zh"}
+    assert [f["score"] for f in report["findings"]] == sorted((f["score"] for f in report["findings"]), reverse=True)
+    again = run_cli("check", path, "--format", "json", "--fail-on", "high")
+    assert again.stdout == result.stdout  # stable
+
+
+def test_check_json_of_the_demo_order():
+    report = json.loads(run_cli("check", EXAMPLE, "--format", "json").stdout)
+    assert report["verdict"]["code"] == "ok" and report["findings"] == [] and report["failed"] is False
