@@ -282,3 +282,16 @@ def test_one_conflict_means_nothing_is_written(tmp_path):
         write_files({tmp_path / "a.docx": b"new", existing: b"different"})
     assert str(existing) in str(err.value)
     assert not (tmp_path / "a.docx").exists() and existing.read_bytes() == b"the lawyer's edited copy"
+
+
+def test_clauses_preview_renders_with_the_bundled_or_given_answers(write_order):
+    bundled = run_cli("clauses", "preview", "dispute.cietac")
+    assert bundled.returncode == 0, bundled.stderr
+    assert CIETAC_ZH in bundled.stdout and "仲裁地为北京" in bundled.stdout
+    given = run_cli("clauses", "preview", "dispute.cietac", "--answers",
+                    write_order({"dispute.seat": "Shanghai", "dispute.seat_zh": "上海"}))
+    assert given.returncode == 0 and "仲裁地为上海" in given.stdout
+    unselected = run_cli("clauses", "preview", "dispute.hkiac")
+    assert unselected.returncode == 0 and "no document would include it" in unselected.stdout
+    nnn = run_cli("clauses", "preview", "nnn.term")
+    assert nnn.returncode == 0 and "本协议" in nnn.stdout
