@@ -263,6 +263,11 @@ class _Validator(cerberus.Validator):
             self._error(field, f"USCC|{problem} (a mistyped or invented code; if the code is real and "
                                "verified, say how in supplier.uscc_override_reason)")
 
+    def _check_with_one_line(self, field, value):
+        bad = sorted({f"U+{ord(c):04X}" for c in value if ord(c) < 32 or 0x7F <= ord(c) < 0xA0})
+        if bad:
+            self._error(field, f"ONE_LINE|{', '.join(bad)}")
+
     def _check_with_country(self, field, value):
         if value not in country_codes():
             self._error(field, "COUNTRY|")
@@ -281,6 +286,8 @@ def _field_schema(q: Question, required: bool) -> dict:
             schema["regex"] = EMAIL
         if t in ("country", "currency", "uscc"):
             schema["check_with"] = t
+        elif t in ("string", "email"):
+            schema["check_with"] = "one_line"  # a name with a line break or control character breaks layouts
     elif t in ("decimal", "percent"):
         schema["type"] = "decimal"
         if t == "percent":
@@ -367,6 +374,8 @@ def _expected(error, q: Question | None) -> tuple[str, str]:
         kind, _, detail = str(error.info[0] if error.info else "|").partition("|")
         if kind == "USCC":
             return "a valid Unified Social Credit Code (18 characters, GB 32100-2015)", f"{value!r}: {detail}"
+        if kind == "ONE_LINE":
+            return "one line of text without line breaks or control characters", f"{describe(value)} (contains {detail})"
         if kind == "COUNTRY":
             return "an ISO 3166 alpha-2 country code such as US, DE or CN", describe(value)
         if kind == "CURRENCY":

@@ -70,6 +70,8 @@ def test_example_is_valid_and_typed(write_order, interview):
     ({"dispute.arbitrators": 2}, "dispute.arbitrators", "one of: 1, 3", "2"),
     ({"tooling": "yes"}, "tooling", "mapping", "'yes'"),
     ({"delivery.ship_by": 20270215}, "delivery.ship_by", "date", "20270215"),
+    ({"supplier.name_en": "Huaxin\nHouseware"}, "supplier.name_en", "one line", "U+000A"),
+    ({"buyer.name_en": "Northwind\x00"}, "buyer.name_en", "one line", "U+0000"),
 ])
 def test_each_mistake_is_named(write_order, interview, changes, path, expected, found):
     problem = only_problem(write_order(changes), interview)

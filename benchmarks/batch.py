@@ -1,0 +1,186 @@
+"""How fast contractgen builds documents, against bare docxtpl on the same machine in the same run.
+
+    python benchmarks/batch.py                 # 500 generated orders, DOCX; PDF on a sample
+    python benchmarks/batch.py --orders 100 --pdf-orders 20
+    python benchmarks/batch.py --memory-orders 5000   # also: a 5,000-order batch, peak RSS
+
+It prints:
+- per document, in one process: our whole DOCX path (validate the answers, select and render the clauses,
+  assemble, render the DOCX) against bare docxtpl rendering the same house template from the same
+  pre-rendered context (the floor for a docxtpl-based path), and their ratio;
+- `contractgen batch` on a generated CSV with --jobs 1 and --jobs 2 (documents per second, and the
+  speed-up from the second core);
+- PDF documents per second through `contractgen batch --format pdf --jobs 2`;
+- the peak resident memory of the batch's processes.
+Targets (issue 5, 2 cores): DOCX within 1.5× of bare docxtpl; --jobs 2 at least 1.7× --jobs 1; PDF at
+least 2 documents per second.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import io
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from docxtpl import DocxTemplate  # noqa: E402
+
+from contractgen.answers import answers_from_mapping  # noqa: E402
+from contractgen.assembly import assemble  # noqa: E402
+from contractgen.build import interview_for, resolve_documents  # noqa: E402
+from contractgen.clauses import load_library  # noqa: E402
+from contractgen.definitions import load_definition  # noqa: E402
+from contractgen.render.docx import TEMPLATE, _context, _environment, render_docx  # noqa: E402
+from contractgen.yamlio import load_yaml_file  # noqa: E402
+
+FORUMS = ["cietac", "scia", "shiac", "hkiac", "siac", "icc", "prc_court"]
+REMEDIES = ["reproduce", "replace", "refund"]
+
+
+def generated_orders(count: int) -> list[dict]:
+    """Realistic variety: every forum, remedy and deposit kind; one to four product lines."""
+    base = load_yaml_file(ROOT / "examples" / "houseware-tooling.yaml")
+    orders = []
+    for i in range(count):
+        order = copy.deepcopy(base)
+        order["contract"]["number"] = f"BM-{i:05d}"
+        order["dispute"]["forum"] = FORUMS[i % len(FORUMS)]
+        order["quality"]["defect_remedy"] = REMEDIES[i % len(REMEDIES)]
+        if i % 4 == 1:
+            order["payment"].update(deposit_kind="earnest", deposit_percent=20)
+        if i % 5 == 2:
+            order.pop("tooling", None)
+        line = order["products"][0]
+        order["products"] = [dict(line, sku=f"{line['sku']}-{n}", quantity=500 * (n + 1) + i,
+                                  unit_price=str(Decimal("3.20") + Decimal(n) / 10)) for n in range(1 + i % 4)]
+        orders.append(order)
+    return orders
+
+
+def flatten(value, prefix: str = "") -> dict[str, object]:
+    if isinstance(value, dict):
+        out = {}
+        for key, child in value.items():
+            out.update(flatten(child, f"{prefix}{key}."))
+        return out
+    return {prefix[:-1]: value}
+
+
+def write_csv(orders: list[dict], path: Path) -> None:
+    """One row per product line with the order columns repeated, as `contractgen batch` reads a CSV."""
+    rows = []
+    for order in orders:
+        head = flatten({k: v for k, v in order.items() if k != "products"})
+        for line in order["products"]:
+            rows.append({**head, **{f"products.{k}": v for k, v in line.items()}})
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def per_document(orders: list[dict], documents: list[str]) -> tuple[float, float, int]:
+    """Seconds per document for our DOCX path and for bare docxtpl on the same contexts."""
+    interview = interview_for(documents)
+    library = load_library()
+    definitions = [load_definition(d) for d in documents]
+    template_bytes = TEMPLATE.read_bytes()
+    count = 0
+    contexts = []
+    start = time.perf_counter()
+    for order in orders:
+        answers = answers_from_mapping(order, interview, "benchmark")
+        for definition in definitions:
+            render_docx(assemble(definition, answers.data, interview, library), "parallel")
+            count += 1
+    ours_total = time.perf_counter() - start
+    for order in orders:  # contexts outside the timed loop: that is what "pre-rendered" means
+        answers = answers_from_mapping(order, interview, "benchmark")
+        contexts += [_context(assemble(d, answers.data, interview, library), "parallel") for d in definitions]
+    environment = _environment()
+    start = time.perf_counter()
+    for context in contexts:
+        template = DocxTemplate(io.BytesIO(template_bytes))
+        template.render(context, jinja_env=environment, autoescape=True)
+        template.save(io.BytesIO())
+    bare_total = time.perf_counter() - start
+    return ours_total / count, bare_total / len(contexts), count
+
+
+def run_batch(csv_path: Path, outdir: Path, jobs: int, formats: str, documents: list[str]) -> tuple[float, int]:
+    command = [sys.executable, "-m", "contractgen", "batch", str(csv_path), "-o", str(outdir), "--jobs", str(jobs),
+               "--format", formats, "--docs", *documents, "--force"]
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"batch failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    built = sum(1 for _ in outdir.rglob(f"*.{formats.split(',')[0]}"))
+    return elapsed, built
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orders", type=int, default=500)
+    parser.add_argument("--pdf-orders", type=int, default=50)
+    parser.add_argument("--memory-orders", type=int, default=0, help="also run a batch this large (e.g. 5000)")
+    parser.add_argument("--docs", nargs="+", default=["sales_contract", "nnn", "manufacturing_agreement", "po_annex"])
+    args = parser.parse_args()
+    documents = resolve_documents(args.docs)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; documents per order: "
+          f"{', '.join(documents)}")
+    orders = generated_orders(args.orders)
+
+    sample = orders[: min(len(orders), 60)]
+    per_document(sample[:3], documents)  # warm caches: library, templates, catalogs
+    ours, bare, count = per_document(sample, documents)
+    print(f"\none process, {count} documents:")
+    print(f"  contractgen DOCX path   {1 / ours:7.1f} docs/s   ({ours * 1000:6.1f} ms/doc)")
+    print(f"  bare docxtpl            {1 / bare:7.1f} docs/s   ({bare * 1000:6.1f} ms/doc)")
+    print(f"  ratio ours / bare       {ours / bare:7.2f}×      (target ≤ 1.5×)")
+
+    with tempfile.TemporaryDirectory(prefix="contractgen-bench-") as tmp:
+        tmp = Path(tmp)
+        csv_path = tmp / "orders.csv"
+        write_csv(orders, csv_path)
+        rates = {}
+        for jobs in (1, 2):
+            elapsed, built = run_batch(csv_path, tmp / f"docx-{jobs}", jobs, "docx", documents)
+            rates[jobs] = built / elapsed
+            print(f"\ncontractgen batch, {len(orders)} orders, DOCX, --jobs {jobs}: {built} documents in "
+                  f"{elapsed:.1f} s = {rates[jobs]:.1f} docs/s")
+        print(f"  speed-up from the second core: {rates[2] / rates[1]:.2f}× (target ≥ 1.7×)")
+
+        if args.pdf_orders:
+            pdf_csv = tmp / "pdf-orders.csv"
+            write_csv(orders[: args.pdf_orders], pdf_csv)
+            elapsed, built = run_batch(pdf_csv, tmp / "pdf", 2, "pdf", documents)
+            print(f"\ncontractgen batch, {args.pdf_orders} orders, PDF, --jobs 2: {built} documents in "
+                  f"{elapsed:.1f} s = {built / elapsed:.2f} docs/s (target ≥ 2)")
+
+        if args.memory_orders:
+            big_csv = tmp / "big.csv"
+            write_csv(generated_orders(args.memory_orders), big_csv)
+            elapsed, built = run_batch(big_csv, tmp / "big", 2, "docx", documents)
+            print(f"\ncontractgen batch, {args.memory_orders} orders, DOCX, --jobs 2: {built} documents in "
+                  f"{elapsed:.1f} s = {built / elapsed:.1f} docs/s")
+    print(f"\npeak RSS of any batch process: {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
