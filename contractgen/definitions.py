@@ -25,6 +25,17 @@ class DocumentDefinition:
     sections: tuple[SectionDefinition, ...]
     file: str
     term: Text = Text("Contract", "合同")  # what the document calls itself: "this Contract" / "本合同"
+    signatures: str = "parties"  # the signature block: one of SIGNATURES
+    headings: str = "articles"  # "articles": Article 3 / 第三条; "numbered": 3. / 三、 (a checklist)
+
+
+# What goes under a document (the assembler builds it, the renderers draw it):
+# parties          both parties sign and chop (a contract);
+# buyer_check      the buyer's checker (name, signature, date) and approver (signature, date), no chop
+#                  (a checklist: two people of the buyer sign it off);
+# acknowledgement  both parties' representatives sign and date, no chop (a working arrangement).
+SIGNATURES = ("parties", "buyer_check", "acknowledgement")
+HEADINGS = ("articles", "numbered")
 
 
 def _text(value, where: str) -> Text:
@@ -58,8 +69,14 @@ def load_definition(name: str, folder: Path | None = None) -> DocumentDefinition
     if not sections:
         raise LibraryError(f"{where}: a document needs sections")
     term = _text(raw["term"], f"{where}: term") if "term" in raw else DocumentDefinition.term
+    signatures = raw.get("signatures", DocumentDefinition.signatures)
+    if signatures not in SIGNATURES:
+        raise LibraryError(f"{where}: signatures must be one of {', '.join(SIGNATURES)}, found {signatures!r}")
+    headings = raw.get("headings", DocumentDefinition.headings)
+    if headings not in HEADINGS:
+        raise LibraryError(f"{where}: headings must be one of {', '.join(HEADINGS)}, found {headings!r}")
     return DocumentDefinition(name, _text(raw.get("title"), f"{where}: title"), str(raw.get("interview", name)),
-                              tuple(sections), where, term)
+                              tuple(sections), where, term, signatures, headings)
 
 
 def available_documents(folder: Path | None = None) -> list[str]:

@@ -1,9 +1,11 @@
 """Values computed from the answers once, for every clause and table: totals, deposit, labels."""
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import asdict
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import get_currency_precision
 
@@ -12,7 +14,17 @@ from .interview import Interview
 from .model import Text
 
 DERIVED_NAMES = frozenset({"lines", "total_amount", "total_quantity", "deposit_amount", "balance_percent",
-                           "balance_amount", "late_penalty_cap_amount", "label", "term"})
+                           "balance_amount", "late_penalty_cap_amount", "label", "term", "work_overlap", "risk"})
+# Derived values that are mappings, and the keys under them a clause may use (docs/formats.md).
+DERIVED_FIELDS = {
+    "work_overlap": frozenset({"buyer_time_zone", "china_time_zone", "minutes", "hours", "buyer_from", "buyer_to",
+                               "china_from", "china_to", "china_day_offset", "supplier_start_local",
+                               "supplier_end_local", "buyer_utc_offset", "china_utc_offset", "hours_apart",
+                               "china_is_ahead", "shifts"}),
+    "risk": frozenset({"verdict", "verdict_text", "count", "counts", "findings"}),
+}
+# The supplier's clock: all of mainland China keeps Beijing time (UTC+8, no daylight saving time).
+CHINA_TIME_ZONE = "Asia/Shanghai"
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
@@ -49,6 +61,83 @@ def derive(answers: dict, interview: Interview) -> dict:
         cap = (answers.get("delivery") or {}).get("late_penalty_cap_percent")
         if cap is not None:
             out["late_penalty_cap_amount"] = _percent_of(total, cap, currency)
+    overlap = work_overlap(answers)
+    if overlap is not None:
+        out["work_overlap"] = overlap
+    return out
+
+
+def _clock(text: str) -> dt.time:
+    hours, minutes = str(text).split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def _plain_decimal(value: Decimal) -> Decimal:
+    """1.50 -> 1.5 and 10.00 -> 10 (never 1E+1, which normalize() would make of 10)."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def _utc_offset(moment: dt.datetime) -> str:
+    """UTC−8, UTC+8, UTC+5:30: how a reader compares two clocks."""
+    minutes = int(moment.utcoffset().total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "\u2212"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def work_overlap(answers: dict) -> dict | None:
+    """When the buyer's and the factory's working hours overlap on the contract date, each on its own
+    clock (zoneinfo: the buyer's IANA zone, the factory's Asia/Shanghai). The overlap is the longest
+    stretch the buyer's working day on that date shares with a factory working day (the day before,
+    the same day or the day after in China). None when an input is missing."""
+    communication = answers.get("communication") or {}
+    zone = communication.get("buyer_time_zone")
+    date = (answers.get("contract") or {}).get("date")
+    buyer_hours = communication.get("buyer_hours") or {}
+    supplier_hours = communication.get("supplier_hours") or {}
+    if not zone or not isinstance(date, dt.date) or not all(
+            isinstance(h.get(k), str) for h in (buyer_hours, supplier_hours) for k in ("start", "end")):
+        return None
+    try:
+        buyer_tz, china_tz = ZoneInfo(zone), ZoneInfo(CHINA_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+    def window(day: dt.date, hours: dict, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+        return tuple(dt.datetime.combine(day, _clock(hours[key]), tz) for key in ("start", "end"))
+
+    buyer_start, buyer_end = window(date, buyer_hours, buyer_tz)
+    best = None
+    for shift in (-1, 0, 1):
+        start, end = window(date + dt.timedelta(days=shift), supplier_hours, china_tz)
+        low, high = max(buyer_start, start), min(buyer_end, end)
+        if high > low and (best is None or high - low > best[1] - best[0]):
+            best = (low, high)
+    china_start, china_end = window(date, supplier_hours, china_tz)
+    hours_apart = Decimal(int((china_start.utcoffset() - buyer_start.utcoffset()).total_seconds() // 60)) / 60
+    january, july = (dt.datetime(date.year, month, 15, 12, tzinfo=buyer_tz) for month in (1, 7))
+    out = {
+        "buyer_time_zone": zone,
+        "china_time_zone": CHINA_TIME_ZONE,
+        "minutes": 0,
+        "hours": Decimal(0),
+        "supplier_start_local": china_start.astimezone(buyer_tz).strftime("%H:%M"),
+        "supplier_end_local": china_end.astimezone(buyer_tz).strftime("%H:%M"),
+        "buyer_utc_offset": _utc_offset(buyer_start),
+        "china_utc_offset": _utc_offset(china_start),
+        "hours_apart": _plain_decimal(abs(hours_apart)),
+        "china_is_ahead": hours_apart > 0,
+        "shifts": january.utcoffset() != july.utcoffset(),  # the buyer's clocks change, China's do not
+    }
+    if best is not None:
+        low, high = best
+        minutes = int((high - low).total_seconds() // 60)
+        buyer_low, china_low = low.astimezone(buyer_tz), low.astimezone(china_tz)
+        out.update(minutes=minutes, hours=_plain_decimal((Decimal(minutes) / 60).quantize(Decimal("0.01"))),
+                   buyer_from=buyer_low.strftime("%H:%M"), buyer_to=high.astimezone(buyer_tz).strftime("%H:%M"),
+                   china_from=china_low.strftime("%H:%M"), china_to=high.astimezone(china_tz).strftime("%H:%M"),
+                   china_day_offset=(china_low.date() - buyer_low.date()).days)
     return out
 
 
@@ -79,10 +168,31 @@ def _labels(answers: dict, interview: Interview) -> dict:
     return labels
 
 
+def risk_summary(answers: dict, interview: Interview) -> dict:
+    """The pre-deposit risk assessment (contractgen/risk.py) as plain data for clauses and tables:
+    the verdict, the number of findings per band, and each finding, highest risk first."""
+    from .risk import BAND_TEXT, BANDS, assess  # here: risk.py imports this module
+
+    assessment = assess(answers, interview)
+
+    def text(t: Text) -> dict:
+        return {"en": t.en, "zh": t.zh}
+
+    findings = [{"number": number, "id": f.id, "score": f.score, "band": f.band, "band_text": text(BAND_TEXT[f.band]),
+                 "probability": f.probability, "impact": f.impact, "title": text(f.title), "why": text(f.why),
+                 "fix": text(f.fix), "clauses": list(f.clauses)}
+                for number, f in enumerate(assessment.findings, start=1)]
+    return {"verdict": assessment.verdict, "verdict_text": text(assessment.verdict_text), "count": len(findings),
+            "counts": {b.replace("-", "_"): sum(f["band"] == b for f in findings) for b in BANDS},
+            "findings": findings}
+
+
 def clause_context(answers: dict, interview: Interview, term: Text) -> dict:
-    """What clause text is rendered with: the answers, the derived values, and `term`, what the document
-    calls itself (`this {{ term.en }}` / `本{{ term.zh }}`), so one clause serves every document."""
-    derived = {**derive(answers, interview), "term": {"en": term.en, "zh": term.zh}}
+    """What clause text is rendered with: the answers, the derived values, `risk` (the pre-deposit
+    assessment) and `term`, what the document calls itself (`this {{ term.en }}` / `本{{ term.zh }}`),
+    so one clause serves every document."""
+    derived = {**derive(answers, interview), "term": {"en": term.en, "zh": term.zh},
+               "risk": risk_summary(answers, interview)}
     clash = DERIVED_NAMES & answers.keys()
     if clash:
         raise ValueError(f"answers use reserved names {sorted(clash)}")

@@ -72,6 +72,62 @@ _MESSAGES = (
     pgettext("signature.date", "Date"),
     # TRANSLATORS: article heading; the Chinese number is a numeral (三, 十二), so 第%(number)s条
     pgettext("article", "Article %(number)s"),
+    # checklists: the sign-off of the buyer's checker (no company chop)
+    pgettext("check.checked_by", "Checked for the Buyer by"),
+    pgettext("check.approved_by", "Approved for the Buyer by"),
+    pgettext("check.name", "Name"),
+    pgettext("check.signature", "Signature"),
+    # checklist table columns and the boxes to tick
+    pgettext("check.line", "Line"),
+    pgettext("check.all_lines", "All lines"),
+    pgettext("check.point", "Check point"),
+    pgettext("check.required", "Required"),
+    pgettext("check.result", "Result"),
+    pgettext("check.remarks", "Remarks"),
+    pgettext("check.done", "Done"),
+    # TRANSLATORS: two boxes to tick in a table cell; keep the ☐ characters
+    pgettext("check.pass_fail", "☐ Pass  ☐ Fail"),
+    # TRANSLATORS: two boxes to tick in a table cell; keep the ☐ characters
+    pgettext("check.ok_not_ok", "☐ OK  ☐ Not OK"),
+    # QC checklist: one ISO 2859-1 sampling plan per product line
+    # TRANSLATORS: caption of one line's sampling plan; keep every %(…)s
+    pgettext("aql.caption", "Line %(number)s: %(sku)s, %(description)s. Lot size %(lot)s %(unit)s, "
+                            "inspection level %(level)s, sample size code letter %(code)s"),
+    pgettext("aql.class", "Defect class"),
+    pgettext("aql.aql", "AQL"),
+    pgettext("aql.sample_size", "Sample size"),
+    pgettext("aql.accept", "Accept (Ac)"),
+    pgettext("aql.reject", "Reject (Re)"),
+    pgettext("aql.found", "Defects found"),
+    pgettext("aql.critical", "Critical"),
+    pgettext("aql.major", "Major"),
+    pgettext("aql.minor", "Minor"),
+    # QC checklist: the specification, packing and marking points of the order
+    pgettext("spec.caption", "Specification, packing and marking points to check"),
+    pgettext("spec.specification", "Specification"),
+    pgettext("spec.material", "Material and grade"),
+    pgettext("spec.dimensions", "Dimensions"),
+    pgettext("spec.tolerance", "Tolerances"),
+    pgettext("spec.colour", "Colour reference"),
+    pgettext("spec.finish", "Surface finish"),
+    pgettext("spec.packing", "Packing"),
+    pgettext("spec.marking", "Carton marks"),
+    pgettext("spec.not_specified", "Not specified in the order: check against the approved sample, and put it in "
+                                   "writing before the next order"),
+    # pre-deposit checklist: the risk matrix and the findings
+    pgettext("risk.matrix", "Risk matrix: probability × impact"),
+    # TRANSLATORS: the top-left cell of the risk matrix: rows are probability, columns impact
+    pgettext("risk.axes", "Probability ↓ Impact →"),
+    pgettext("risk.impact_low", "Impact low (1)"),
+    pgettext("risk.impact_medium", "Impact medium (2)"),
+    pgettext("risk.impact_high", "Impact high (3)"),
+    pgettext("risk.probability_low", "Probability low (1)"),
+    pgettext("risk.probability_medium", "Probability medium (2)"),
+    pgettext("risk.probability_high", "Probability high (3)"),
+    pgettext("risk.findings", "Findings, highest risk first"),
+    pgettext("risk.finding", "Finding"),
+    pgettext("risk.rating", "Rating (probability × impact)"),
+    pgettext("risk.fix", "What fixes it"),
 )
 
 

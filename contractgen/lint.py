@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 from .answers import known_answer_paths
+from .assembly import TABLES
 from .clauses import ClauseLibrary, LibraryClause, LintProblem, normalised_paths, read_library
 from .definitions import available_documents, load_definition
-from .derived import DERIVED_NAMES
+from .derived import DERIVED_FIELDS, DERIVED_NAMES
 from .errors import ContractgenError
 from .interview import available_interviews, load_interview
 
-TABLES = frozenset({"products"})
 LINE_FIELDS = frozenset({"number", "amount", "aql"})  # what `lines[]` adds to a product line
 
 
@@ -35,6 +35,8 @@ def _provided(path: str, answers: frozenset[str], choices: frozenset[str]) -> bo
         return field.split(".")[0] in LINE_FIELDS or f"products[].{field}" in answers
     if root == "term":
         return path in ("term.en", "term.zh")
+    if root in DERIVED_FIELDS and path.startswith(root + "."):
+        return re.split(r"[.\[]", path.removeprefix(root + "."), maxsplit=1)[0] in DERIVED_FIELDS[root]
     if root in DERIVED_NAMES:
         return path == root
     return path in answers or any(k.startswith((path + ".", path + "[]")) for k in answers)

@@ -48,11 +48,32 @@ class ProductTable:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A table the assembler filled in: a checklist's sampling plan, risk matrix or findings. Every cell
+    is one fact in both languages; an empty Text is an empty cell (a box to fill in by hand)."""
+
+    caption: Text
+    columns: tuple[Text, ...]
+    rows: tuple[tuple[Text, ...], ...]  # each row has one cell per column
+    widths: tuple[int, ...] = ()  # relative column widths (e.g. (1, 6, 2)); equal columns when empty
+
+    def __post_init__(self):
+        if not self.columns:
+            raise ValueError("a table needs at least one column")
+        ragged = [i for i, row in enumerate(self.rows) if len(row) != len(self.columns)]
+        if ragged:
+            raise ValueError(f"table {self.caption.en!r}: rows {ragged} do not have {len(self.columns)} cells")
+        if self.widths and (len(self.widths) != len(self.columns) or min(self.widths) < 1):
+            raise ValueError(f"table {self.caption.en!r}: widths must be one positive number per column")
+
+
+@dataclass(frozen=True)
 class Section:
     number: int
     heading: Text  # "Article 3 Payment" / "第三条 付款"
     clauses: tuple[Clause, ...]
     table: ProductTable | None = None  # drawn after the section's clauses
+    tables: tuple[Table, ...] = ()  # drawn after the clauses and the product table, in this order
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from .errors import LibraryError
 class SelectedSection:
     definition: SectionDefinition
     clauses: tuple[LibraryClause, ...]
-    table: str | None  # the table drawn after the section's clauses, if any
+    tables: tuple[str, ...]  # the tables drawn after the section's clauses, in the definition's order
 
 
 def listed_clauses(item: str, library: ClauseLibrary, document: str) -> list[LibraryClause]:
@@ -33,15 +33,15 @@ def select(definition: DocumentDefinition, library: ClauseLibrary, context: dict
     sections: list[SelectedSection] = []
     for section in definition.sections:
         chosen: list[LibraryClause] = []
-        table = None
+        tables: list[str] = []
         for item in section.items:
             if item.startswith("table:"):
-                table = item.removeprefix("table:")
+                tables.append(item.removeprefix("table:"))
                 continue
             chosen.extend(c for c in listed_clauses(item, library, definition.id)
                           if (c.when is None or c.when.evaluate(context)) and c not in chosen)
-        if chosen or table:
-            sections.append(SelectedSection(section, tuple(chosen), table))
+        if chosen or tables:
+            sections.append(SelectedSection(section, tuple(chosen), tuple(tables)))
     _check_relations(definition, [c for s in sections for c in s.clauses])
     return sections
 

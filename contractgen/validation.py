@@ -59,6 +59,14 @@ def currency_codes() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
+@cache
+def time_zones() -> frozenset[str]:
+    """IANA time zone names zoneinfo can load (the system's tz database, or the tzdata package)."""
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
 def describe(value: Any) -> str:
     """A found value, short enough for one error line."""
     if value is None:
@@ -276,6 +284,11 @@ class _Validator(cerberus.Validator):
         if value not in currency_codes():
             self._error(field, "CURRENCY|")
 
+    def _check_with_time_zone(self, field, value):
+        # an interview asks for it with `rules: {check_with: time_zone}` on a string question
+        if value not in time_zones():
+            self._error(field, "TIME_ZONE|")
+
 
 def _field_schema(q: Question, required: bool) -> dict:
     t = q.type
@@ -380,6 +393,8 @@ def _expected(error, q: Question | None) -> tuple[str, str]:
             return "an ISO 3166 alpha-2 country code such as US, DE or CN", describe(value)
         if kind == "CURRENCY":
             return "an ISO 4217 currency code such as USD, EUR or CNY", describe(value)
+        if kind == "TIME_ZONE":
+            return "an IANA time zone name such as America/New_York, Europe/Berlin or Asia/Shanghai", describe(value)
         return kind, describe(value)
     if rule == "type":
         if constraint == "dict":  # a section or one list entry, not a question's own value

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from contractgen.answers import answers_from_mapping
+from contractgen.answers import answers_from_mapping, known_answer_paths
 from contractgen.assembly import assemble
 from contractgen.build import interview_for, resolve_documents
 from contractgen.clauses import load_library
@@ -124,6 +124,9 @@ DERIVED_INPUTS = {
     "balance_percent": {"payment.deposit_percent"},
     "late_penalty_cap_amount": {"products", "currency", "delivery.late_penalty_cap_percent"},
     "term": set(),
+    "work_overlap": {"communication", "contract.date"},
+    # the pre-deposit risk assessment: a rule may read any answer
+    "risk": {re.split(r"[.\[]", p)[0] for p in known_answer_paths()},
 }
 MONEY_FILTERS = re.compile(r"\|\s*(money|money_zh|words_en|words_zh)\b")
 

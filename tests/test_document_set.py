@@ -18,7 +18,8 @@ from conftest import ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 DOCUMENTS = resolve_documents(["all"])
-EXPECTED_DOCUMENTS = {"sales_contract", "nnn", "manufacturing_agreement", "po_annex"}
+EXPECTED_DOCUMENTS = {"sales_contract", "nnn", "manufacturing_agreement", "po_annex", "predeposit_checklist", "qc_checklist",
+                      "error_response_plan", "communication_charter"}
 
 
 def all_text(data: bytes) -> str:

@@ -134,6 +134,7 @@ def _define_styles(doc) -> None:
     _paragraph_style(doc, "Table Text", size=8)
     _paragraph_style(doc, "Table Number", base="Table Text", size=8, align=R)
     _paragraph_style(doc, "Table Caption", size=9, before=3)
+    _paragraph_style(doc, "Table Title", size=9, bold=True, before=8, after=3, keep_next=True)
     _paragraph_style(doc, "Signature Role", bold=True, before=12)
     _paragraph_style(doc, "Signature Name")
     # Sign above the rule, caption below it: the space before the rule is the signing room.
@@ -284,6 +285,12 @@ def _body(doc) -> None:
     doc.add_paragraph("{{ line }}", style="Table Caption")
     tag("{%p endfor %}")
     tag("{%p endif %}")
+    tag("{%p for t in s.tables %}")
+    tag("{%p for line in t.caption %}")
+    doc.add_paragraph("{{ line }}", style="Table Title")
+    tag("{%p endfor %}")
+    _generic_table(doc)
+    tag("{%p endfor %}")
     tag("{%p endfor %}")
 
     tag("{%p if signatories %}")
@@ -338,6 +345,30 @@ def _product_table(doc) -> None:
     amount = c[5].merge(c[7])
     _fill(amount, [("Table Number", "{{ s.table.total_amount }}")])
     _fill(c[8], [("Table Text", "")])
+
+
+def _generic_table(doc) -> None:
+    """A checklist table (model.Table): as many columns as the table has (`{%tc for %}`), a shaded header
+    row repeated on each page, rows that do not split, fixed layout. The assembler's relative column
+    widths travel in the table description; the renderer applies them and removes it."""
+    table = _table(doc, [Emu(TEXT_W // 3)] * 3, rows=4, borders=True, cell_margin=Cm(0.1))
+    header, loop_start, row, loop_end = table.rows
+    _repeat_header(header)
+    for cells, content in ((header.cells, ("Table Header", "{{ c }}")), (row.cells, ("Table Text", "{{ cell }}"))):
+        loop = "c in t.columns" if content[1] == "{{ c }}" else "cell in r"
+        cells[0].paragraphs[0].text = f"{{%tc for {loop} %}}"
+        _fill(cells[1], [content])
+        cells[2].paragraphs[0].text = "{%tc endfor %}"
+        for cell in cells:  # the renderer sets each column's width
+            tc_pr = cell._tc.get_or_add_tcPr()
+            tc_pr.remove(tc_pr.find(qn("w:tcW")))
+    _shade(header.cells[1], "D9D9D9")
+    _tag_row(loop_start, "{%tr for r in t.rows %}")
+    _tag_row(loop_end, "{%tr endfor %}")
+    _cant_split(row)
+    description = OxmlElement("w:tblDescription")
+    description.set(qn("w:val"), "{{ t.widths }}")
+    table._tbl.tblPr.append(description)
 
 
 def _table(doc, widths, *, rows, borders=False, inside_v=False, cell_margin=Cm(0.15)):

@@ -19,7 +19,9 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from ..model import Clause, Document, Party, ProductTable, Signatory, Text
+from lxml import etree
+
+from ..model import Clause, Document, Party, ProductTable, Signatory, Table, Text
 from ..resources import data_path
 from . import LAYOUTS, ooxml
 from .ooxml import read_custom_properties
@@ -104,6 +106,54 @@ class _HouseTemplate(DocxTemplate):
         # depends only on that XML (docxtpl's patch_xml does not use self).
         return _patched(src_xml)
 
+    def fix_tables(self, xml):
+        # docxtpl gives the columns a `{%tc for %}` loop made equal widths; then apply the widths the
+        # assembler chose (Table.widths), which the template carries in the table's description.
+        tree = super().fix_tables(xml)
+        _apply_column_widths(tree)
+        return tree
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The house template's generic table says `<w:tblDescription w:val="{{ t.widths }}"/>`; the rendered
+# value is this prefix and one relative width per column. The description is removed once applied.
+WIDTHS_MARK = "contractgen-columns:"
+
+
+def _apply_column_widths(tree) -> None:
+    for description in list(tree.iter(f"{_W}tblDescription")):
+        value = description.get(f"{_W}val") or ""
+        if not value.startswith(WIDTHS_MARK):
+            continue
+        tbl_pr = description.getparent()
+        tbl_pr.remove(description)
+        table = tbl_pr.getparent()
+        weights = [int(w) for w in value.removeprefix(WIDTHS_MARK).split(",") if w]
+        grid = table.find(f"{_W}tblGrid")
+        columns = grid.findall(f"{_W}gridCol")
+        if len(columns) != len(weights):
+            continue  # a restyled template that no longer loops over the columns: keep docxtpl's grid
+        total = sum(int(float(c.get(f"{_W}w"))) for c in columns)
+        widths = [total * w // sum(weights) for w in weights]
+        widths[-1] += total - sum(widths)
+        for column, width in zip(columns, widths):
+            column.set(f"{_W}w", str(width))
+        for row in table.findall(f"{_W}tr"):
+            cells = row.findall(f"{_W}tc")
+            if len(cells) != len(widths):
+                continue
+            for cell, width in zip(cells, widths):
+                tc_pr = cell.find(f"{_W}tcPr")
+                if tc_pr is None:
+                    tc_pr = etree.Element(f"{_W}tcPr")
+                    cell.insert(0, tc_pr)
+                tc_w = tc_pr.find(f"{_W}tcW")
+                if tc_w is None:
+                    tc_w = etree.Element(f"{_W}tcW")
+                    tc_pr.insert(0, tc_w)
+                tc_w.set(f"{_W}w", str(width))
+                tc_w.set(f"{_W}type", "dxa")
+
 
 class _Environment(Environment):
     """docxtpl compiles the template XML with `from_string` on every render; the XML of one template
@@ -148,6 +198,9 @@ def _environment() -> Environment:
 #     table                             None | {columns: {no, sku, description, specification,
 #                                       quantity, unit, unit_price, amount, hs_code}, rows: [same keys],
 #                                       total_label, total_quantity, total_amount, words: [str]}
+#     tables                            [{caption: [str], columns: [str], rows: [[str]], widths: str}]:
+#                                       generic tables (checklists), drawn after the product table;
+#                                       widths is WIDTHS_MARK + relative widths, for the table description
 #   signatories                         [{role, name, lines: [{text, chop}]}]
 # A value containing "\n" prints as a line break (docxtpl), which is how two languages share a cell.
 
@@ -201,7 +254,8 @@ class _View:
             "parties": self.parties(doc.parties),
             "sections": [{"heading": self.stacked(s.heading),
                           "clauses": [self.clause(c) for c in s.clauses],
-                          "table": s.table and self.table(s.table)} for s in doc.sections],
+                          "table": s.table and self.table(s.table),
+                          "tables": [self.grid(t) for t in s.tables]} for s in doc.sections],
             "signatories": [self.signatory(s) for s in doc.signatories],
         }
 
@@ -256,6 +310,13 @@ class _View:
             "total_amount": self.stacked(table.total_amount),
             "words": [words[lang] for lang in self.langs],
         }
+
+    def grid(self, table: Table) -> dict:
+        weights = table.widths or (1,) * len(table.columns)
+        return {"caption": self.lines(table.caption),
+                "columns": [self.stacked(c) for c in table.columns],
+                "rows": [[self.stacked(c) for c in row] for row in table.rows],
+                "widths": WIDTHS_MARK + ",".join(str(w) for w in weights)}
 
     def signatory(self, signatory: Signatory) -> dict:
         chop = self.doc.labels.get("signature.chop")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Document, Text
+from ..model import Document, Table, Text
 from . import LAYOUTS
 
 
@@ -20,6 +20,20 @@ def _langs(layout: str) -> tuple[str, ...]:
 
 def _pick(text: Text, langs: tuple[str, ...], sep: str = " / ") -> str:
     return sep.join(_escape(getattr(text, lang)) for lang in langs if getattr(text, lang))
+
+
+def _cell(text: Text, langs: tuple[str, ...]) -> str:
+    """A table cell: each language shown once (a number is the same in both), lines as <br>."""
+    parts = list(dict.fromkeys(getattr(text, lang) for lang in langs if getattr(text, lang)))
+    return "<br>".join(_escape(part).replace("\n", "<br>") for part in parts) or " "
+
+
+def _table(table: Table, langs: tuple[str, ...]) -> list[str]:
+    out = [f"**{_cell(table.caption, langs)}**", ""]
+    out.append("| " + " | ".join(_cell(c, langs) for c in table.columns) + " |")
+    out.append("|" + "---|" * len(table.columns))
+    out += ["| " + " | ".join(_cell(c, langs) for c in row) + " |" for row in table.rows]
+    return out + [""]
 
 
 def render_markdown(document: Document, layout: str = "parallel") -> bytes:
@@ -51,6 +65,8 @@ def render_markdown(document: Document, layout: str = "parallel") -> bytes:
                 out.append("| " + " | ".join(cells) + " |")
             out += ["", f"{_pick(labels['table.total'], langs)}: {_pick(table.total_amount, langs)}  ",
                     f"{_pick(labels['table.in_words'], langs)}: {_pick(table.total_words, langs)}", ""]
+        for table in section.tables:
+            out += _table(table, langs)
     out.append("---")
     for signatory in document.signatories:
         out.append(f"**{_pick(signatory.role, langs)}**: {_pick(signatory.name, langs)}  ")
