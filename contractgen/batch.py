@@ -1,0 +1,467 @@
+"""`contractgen batch`: one document set per order of a spreadsheet, built in parallel, recorded in a
+manifest.
+
+1. Read the sheet (sheets.py) and validate every order with the same rules as `contractgen build`;
+   a bad order's problems are re-addressed to its rows and columns, and the order is skipped.
+2. Skip orders whose outputs are up to date (same answers, library, tool version, documents, formats
+   and layout, and the files on disk still have the recorded sha256), unless --force.
+3. Render the rest in worker processes (--jobs), forked warm from a fork server and recycled every
+   ~200 documents because docxtpl processes grow (rendering-notes.md); with PDF, a worker converts a
+   chunk of orders in one LibreOffice call. A --jobs 1 run of at most ~200 documents renders in this
+   process instead: a worker would only add its start-up.
+4. The main process writes each order's files (all or none, never replacing a different file without
+   --force), so stopping workers can never leave a partial file, and records DIR/manifest.json/.csv.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from .answers import answers_from_mapping, known_answer_paths
+from .build import FORMATS, _manifest_json, interview_for, output_stem, render, resolve_documents
+from .errors import ContractgenError, InputError, Problem, ValidationError
+from .output import atomic_write, write_files
+from .progress import Progress
+from .render import LAYOUTS
+from .sheets import read_orders
+
+MANIFEST_FORMAT = "contractgen-batch/1"
+DONE = ("built", "unchanged", "skipped-up-to-date")  # statuses whose files are complete on disk
+RECYCLE_AFTER_DOCUMENTS = 200
+PDF_CHUNK = 10  # orders per LibreOffice call
+_CSV_FIELDS = ("contract_number", "status", "source", "errors", "files", "answers_sha256", "clauses", "documents",
+               "formats", "layout", "tool_version", "library_sha256")
+
+
+@dataclass
+class Entry:
+    """One order's line in the manifest."""
+
+    contract_number: str
+    source: str
+    status: str = ""
+    errors: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # path relative to DIR -> sha256
+    answers_sha256: str = ""
+    clauses: list[str] = field(default_factory=list)  # id@version, in order of first use
+    run: dict = field(default_factory=dict)  # documents, formats, layout, tool_version, library_sha256
+    internal: bool = False  # failed through a fault of the tool or library (exit 1), not of the input
+
+    def record(self) -> dict:
+        return {"contract_number": self.contract_number, "status": self.status, "source": self.source,
+                "errors": self.errors, "files": dict(sorted(self.files.items())),
+                "answers_sha256": self.answers_sha256, "clauses": self.clauses, **self.run}
+
+
+# -- worker processes ---------------------------------------------------------------------------------
+
+@dataclass
+class _Result:
+    index: int
+    files: dict[str, bytes] = field(default_factory=dict)
+    clauses: list[str] = field(default_factory=list)
+    error: str = ""
+    internal: bool = False
+
+
+def _on_terminate(signum, frame):
+    os.killpg(0, signal.SIGKILL)  # this worker and the LibreOffice it started, at once, whatever they were doing
+
+
+def _init_worker(documents: list[str], temp_root: str) -> None:
+    # Its own process group: Ctrl-C at the terminal reaches only the main process, which decides; and
+    # stopping the group stops the LibreOffice this worker started with it.
+    os.setpgrp()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_terminate)
+    tempfile.tempdir = tempfile.mkdtemp(dir=temp_root)  # the main process removes temp_root, whatever happens
+    from .clauses import load_library
+    from .definitions import load_definition
+
+    try:  # cached per process (usually inherited warm from the fork server): once per worker, not per order
+        load_library()
+        interview_for(documents)
+        for name in documents:
+            load_definition(name)
+    except Exception:  # a broken library is reported per order, with its own message, not as a dead pool
+        pass
+
+
+def _failure(index: int, exc: BaseException) -> _Result:
+    if isinstance(exc, InputError):
+        return _Result(index, error=str(exc))
+    if isinstance(exc, ContractgenError):
+        return _Result(index, error=f"library or internal error: {exc}", internal=True)
+    return _Result(index, error=f"internal error: {type(exc).__name__}: {exc}", internal=True)
+
+
+def _build_chunk(chunk, documents, formats, layout, outdir) -> list[_Result]:
+    return _render_chunk(chunk, documents, formats, layout, Path(outdir))
+
+
+def _render_chunk(chunk, documents, formats, layout, outdir: Path, stopping=lambda: False) -> list[_Result]:
+    from .assembly import assemble
+    from .clauses import load_library
+    from .definitions import load_definition
+
+    definitions = [load_definition(d) for d in documents]
+    interview, library = interview_for(documents), load_library()
+    results: list[_Result] = []
+    prepared = []  # (index, number, documents, {stem: {format: bytes}})
+    for index, number, data in chunk:
+        try:
+            docs = [assemble(d, data, interview, library) for d in definitions]
+            rendered = {output_stem(doc, layout): {f: render(doc, f, layout) for f in formats if f != "pdf"}
+                        for doc in docs}
+            prepared.append((index, number, docs, rendered))
+        except Exception as exc:  # one order's fault must not stop the chunk
+            results.append(_failure(index, exc))
+    if "pdf" in formats:
+        prepared, failed = _add_pdfs(prepared, layout, stopping)
+        results += failed
+    for index, number, docs, rendered in prepared:
+        files: dict[str, bytes] = {}
+        for doc in docs:
+            stem = output_stem(doc, layout)
+            outputs = {}
+            for fmt in formats:
+                files[f"{number}/{stem}.{fmt}"] = rendered[stem][fmt]
+                outputs[f"{stem}.{fmt}"] = hashlib.sha256(rendered[stem][fmt]).hexdigest()
+            files[f"{number}/{stem}.manifest.json"] = _manifest_json(
+                outdir / number / f"{stem}.manifest.json", doc, layout, outputs)[0]
+        clauses = list(dict.fromkeys(f"{c['id']}@{c['version']}" for doc in docs for c in doc.manifest["clauses"]))
+        results.append(_Result(index, files, clauses))
+    return results
+
+
+def _add_pdfs(prepared: list, layout: str, stopping) -> tuple[list, list[_Result]]:
+    """Convert every DOCX of the chunk in one LibreOffice call; if that fails, order by order, so only
+    the order at fault fails (not when the failure was Ctrl-C reaching LibreOffice)."""
+    from .render.pdf import docx_to_pdf
+
+    def convert(group):
+        sources = {}
+        for _, number, docs, rendered in group:
+            for doc in docs:
+                stem = output_stem(doc, layout)
+                sources[f"{number}/{stem}"] = (rendered[stem].get("docx") or render(doc, "docx", layout), doc.date)
+        pdfs = docx_to_pdf(sources)
+        for _, number, docs, rendered in group:
+            for doc in docs:
+                stem = output_stem(doc, layout)
+                rendered[stem]["pdf"] = pdfs[f"{number}/{stem}"]
+
+    try:
+        convert(prepared)
+        return prepared, []
+    except Exception as exc:
+        if len(prepared) <= 1 or stopping():
+            return [], [_failure(item[0], exc) for item in prepared]
+    ok, failed = [], []
+    for item in prepared:
+        try:
+            convert([item])
+            ok.append(item)
+        except Exception as exc:
+            failed.append(_failure(item[0], exc))
+    return ok, failed
+
+
+def _in_process(jobs: int, orders: int, documents: list[str]) -> bool:
+    """Nothing to gain from worker processes (no parallelism, no recycling): spare their start-up."""
+    return jobs == 1 and orders * len(documents) <= RECYCLE_AFTER_DOCUMENTS
+
+
+def _pool_context(start: bool = False):
+    """max_tasks_per_child cannot fork. The fork server, warmed once by batch_preload, forks each new or
+    recycled worker with the library and templates loaded; started early, it warms up while this
+    process reads and validates the sheet."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["contractgen.batch_preload"])
+    if start:
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+    return context
+
+
+class _RecyclingPool(ProcessPoolExecutor):
+    """gh-115634 (Python 3.11 to 3.14): a worker leaving at max_tasks_per_child is replaced only if the
+    idle-worker semaphore is empty, and stale tokens of earlier tasks keep it from being empty, so the
+    pool ends with no workers and hangs. Replace whenever below max_workers, as the upstream fix does."""
+
+    def _adjust_process_count(self):
+        if self._processes is not None and len(self._processes) < self._max_workers:
+            self._spawn_process()
+
+
+# -- the main process ---------------------------------------------------------------------------------
+
+def _sha256_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _previous_manifest(outdir: Path, force: bool) -> dict[str, dict]:
+    """Last run's entries by contract number. A manifest.json/.csv that is not ours is never replaced."""
+    path = outdir / "manifest.json"
+    data = None
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            data = None
+    ours = isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT
+    if not ours and not force and (path.exists() or (outdir / "manifest.csv").exists()):
+        raise InputError(Problem(str(path if path.exists() else outdir / "manifest.csv"), "",
+                                 "no file, or the manifest of an earlier contractgen batch run",
+                                 "another file (use -o for another folder, or --force to replace it)"))
+    if not ours:
+        return {}
+    return {e["contract_number"]: e for e in data.get("orders", ())
+            if isinstance(e, dict) and isinstance(e.get("contract_number"), str)}
+
+
+def _up_to_date(previous: dict | None, entry: Entry, outdir: Path) -> bool:
+    if not previous or previous.get("status") not in DONE or not previous.get("files"):
+        return False
+    if previous.get("answers_sha256") != entry.answers_sha256:
+        return False
+    if any(previous.get(key) != value for key, value in entry.run.items()):
+        return False
+    return all(_sha256_file(outdir / name) == sha for name, sha in previous["files"].items())
+
+
+def _write_manifest(outdir: Path, source: str, run: dict, entries: list[Entry], previous: dict[str, dict],
+                    stray: list[Problem]) -> None:
+    records = [e.record() for e in entries]
+    seen = {e.contract_number for e in entries}
+    # orders of earlier runs that this run did not touch keep their entries: their files are still there
+    records += [p for number, p in previous.items() if number not in seen]
+    counts = {status: sum(e.status == status for e in entries)
+              for status in (*DONE, "invalid", "failed", "interrupted")}
+    manifest = {"format": MANIFEST_FORMAT, "source": source, **run, "summary": counts,
+                "problems": [str(p) for p in stray], "orders": records}
+    atomic_write(outdir / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, _CSV_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for r in records:
+        writer.writerow({**{k: r.get(k, "") for k in _CSV_FIELDS},
+                         "errors": "\n".join(r.get("errors", ())),
+                         "files": "\n".join(f"{name} {sha}" for name, sha in r.get("files", {}).items()),
+                         "clauses": " ".join(r.get("clauses", ())),
+                         "documents": " ".join(r.get("documents", ())), "formats": " ".join(r.get("formats", ()))})
+    # with a BOM, so Excel opens the Chinese text as UTF-8
+    atomic_write(outdir / "manifest.csv", buffer.getvalue().encode("utf-8-sig"))
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def run_batch(path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: Path,
+              jobs: int | None = None, force: bool = False, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Returns the exit code: 0 all built or up to date, 2 some order invalid or refused, 1 a fault of
+    the tool or library, 130 interrupted."""
+    from .clauses import load_library
+    from .manifest import answers_sha256, tool_version
+
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
+    if layout not in LAYOUTS:
+        raise InputError(Problem("--layout", "", f"one of: {', '.join(LAYOUTS)}", repr(layout)))
+    if jobs is not None and jobs < 1:
+        raise InputError(Problem("--jobs", "", "a number of at least 1", str(jobs)))
+    documents = resolve_documents(documents)
+    jobs = jobs or default_jobs()
+    if jobs > 1:
+        _pool_context(start=True)
+    interview = interview_for(documents)
+    path = Path(path)
+    sheet = read_orders(path, interview, known_answer_paths())
+    if not _in_process(jobs, len(sheet.orders), documents):
+        _pool_context(start=True)
+    for note in sheet.notes:
+        print(note, file=out)
+    if not sheet.orders and not sheet.stray:
+        raise InputError(Problem(path.name, "", "at least one order row below the header row", "none"))
+    previous = _previous_manifest(outdir, force)
+    run = {"documents": documents, "formats": list(formats), "layout": layout, "tool_version": tool_version(),
+           "library_sha256": load_library().sha256}
+
+    def say(line: str) -> None:
+        print(line, file=err, flush=True)
+
+    for problem in sheet.stray:
+        say(f"contractgen: {problem}")
+    entries: list[Entry] = []
+    to_build: list[tuple[Entry, dict]] = []
+    for order in sheet.orders:
+        entry = Entry(order.number, order.where, run=run)
+        entries.append(entry)
+        problems = list(order.problems)
+        try:
+            answers = answers_from_mapping(order.raw, interview, order.where)
+        except ValidationError as exc:
+            read_at = {p.source for p in problems}  # a cell that could not be read is not also "missing"
+            problems += [p for p in map(order.locate, exc.problems) if p.source not in read_at]
+        if problems:
+            entry.status, entry.errors = "invalid", [str(p) for p in problems]
+            say(f"contractgen: {order.number or 'an order'} ({order.where}) is invalid and was skipped:")
+            for line in entry.errors:
+                say(f"  {line}")
+            continue
+        entry.answers_sha256 = answers_sha256(answers.data)
+        entry.contract_number = str(answers.data["contract"]["number"])
+        earlier = previous.get(entry.contract_number)
+        if not force and _up_to_date(earlier, entry, outdir):
+            entry.status, entry.files = "skipped-up-to-date", earlier["files"]
+            entry.clauses = earlier.get("clauses", [])
+            say(f"{entry.contract_number}: up to date, skipped")
+            continue
+        to_build.append((entry, answers.data))
+
+    stop, started = {"requested": False, "stuck": False}, time.monotonic()
+    if to_build:
+        _build(to_build, documents, formats, layout, outdir, jobs, force, err, stop)
+    seconds = time.monotonic() - started
+    for entry, _ in to_build:
+        if not entry.status:
+            entry.status = "interrupted"
+    kept = [e for e in entries if not (e.status == "interrupted" and e.contract_number in previous)]
+    _write_manifest(outdir, str(path), run, kept, previous, sheet.stray)
+
+    counts = {s: sum(e.status == s for e in entries) for s in (*DONE, "invalid", "failed", "interrupted")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    manifest_path = outdir / "manifest.json"
+    if stop["requested"]:
+        done = sum(counts[s] for s in DONE)
+        say(f"contractgen: interrupted: {done} of {len(entries)} orders completed ({summary}); no partial files "
+            f"were left; the manifest is {manifest_path}")
+        if stop["stuck"]:  # everything is written; do not wait for the pool's stuck thread at exit
+            sys.stdout.flush()
+            os._exit(130)
+        return 130
+    timing = f" in {seconds:.1f} s ({len(to_build) / seconds:.1f} orders/s)" if to_build and seconds > 0 else ""
+    print(f"{path.name}: {len(entries)} order(s): {summary}{timing}. Manifest: {manifest_path}", file=out)
+    if any(e.internal for e in entries):
+        return 1
+    if counts["invalid"] or counts["failed"] or sheet.stray:
+        return 2
+    return 0
+
+
+def _build(to_build: list[tuple[Entry, dict]], documents, formats, layout, outdir: Path, jobs: int, force: bool,
+           err: TextIO, stop: dict) -> None:
+    """Render (in worker processes, or here for a small --jobs 1 run), write here. Ctrl-C or SIGTERM sets
+    stop["requested"]: the run stops after the order being written; renders in flight are dropped."""
+    jobs = max(1, min(jobs, len(to_build)))
+    size = max(1, min(PDF_CHUNK, math.ceil(len(to_build) / jobs))) if "pdf" in formats else 1
+    chunks = [[(i, to_build[i][0].contract_number, to_build[i][1]) for i in range(start, start + size)
+               if i < len(to_build)] for start in range(0, len(to_build), size)]
+    progress = Progress(len(to_build), err)
+
+    def request_stop(signum, frame):
+        if stop["requested"]:
+            raise KeyboardInterrupt  # a second Ctrl-C: stop waiting for anything
+        stop["requested"] = True
+
+    def finish(results: list[_Result]) -> None:
+        for result in results:
+            if stop["requested"]:
+                return  # rendered while stopping: thrown away, nothing half-written
+            _finish(to_build[result.index][0], result, outdir, force, progress)
+
+    handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if _in_process(jobs, len(to_build), documents):
+            for chunk in chunks:
+                finish(_render_chunk(chunk, documents, formats, layout, outdir, lambda: stop["requested"]))
+                if stop["requested"]:
+                    break
+        else:
+            _build_in_pool(chunks, jobs, documents, formats, layout, outdir, stop, finish, progress)
+    finally:
+        progress.close()
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
+
+
+def _build_in_pool(chunks, jobs, documents, formats, layout, outdir: Path, stop: dict, finish, progress) -> None:
+    per_child = max(1, RECYCLE_AFTER_DOCUMENTS // (len(chunks[0]) * len(documents)))
+    temp_root = tempfile.mkdtemp(prefix="contractgen-batch-")  # the workers' temporary files, LibreOffice's
+    pool = _RecyclingPool(jobs, mp_context=_pool_context(), initializer=_init_worker,
+                          initargs=(documents, temp_root), max_tasks_per_child=per_child)
+    try:
+        futures = {pool.submit(_build_chunk, chunk, documents, formats, layout, str(outdir)): chunk
+                   for chunk in chunks}
+        pending = set(futures)
+        while pending and not stop["requested"]:
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            for future in done:
+                try:
+                    results = future.result()
+                except Exception as exc:  # the worker died (killed, out of memory)
+                    results = [_failure(index, exc) for index, _, _ in futures[future]]
+                finish(results)
+            progress.redraw()
+    finally:
+        manager = pool._executor_manager_thread
+        if stop["requested"]:
+            # Kill each worker's process group (the worker and its LibreOffice): their results are thrown
+            # away, and only this process writes to DIR, so nothing there can be left half-written.
+            for process in list((pool._processes or {}).values()):
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except OSError:  # not yet in its own group
+                    process.kill()
+        pool.shutdown(wait=not stop["requested"], cancel_futures=True)
+        if stop["requested"] and manager is not None:
+            # A worker killed while handing back a result can leave the pool's reader waiting forever.
+            manager.join(timeout=10)
+            stop["stuck"] = manager.is_alive()
+        shutil.rmtree(temp_root, ignore_errors=True)
+
+
+def _finish(entry: Entry, result: _Result, outdir: Path, force: bool, progress: Progress) -> None:
+    """Write one order's files (all or none) and record them."""
+    if not result.error:
+        try:
+            written = write_files({outdir / name: data for name, data in result.files.items()}, force)
+        except InputError as exc:
+            result.error = "\n".join(str(p) for p in exc.problems) or str(exc)
+        except OSError as exc:
+            result.error, result.internal = f"could not write the files: {exc}", True
+        else:
+            entry.status = "built" if any(status != "unchanged" for _, status in written) else "unchanged"
+            entry.files = {name: hashlib.sha256(data).hexdigest() for name, data in result.files.items()}
+            entry.clauses = result.clauses
+            progress.advance(f"{entry.contract_number}: {entry.status} ({len(entry.files)} files in "
+                             f"{outdir / entry.contract_number})")
+            return
+    entry.status, entry.errors, entry.internal = "failed", result.error.split("\n"), result.internal
+    progress.note(f"contractgen: {entry.contract_number} ({entry.source}) failed:\n  " + "\n  ".join(entry.errors))
+    progress.advance(f"{entry.contract_number}: failed")

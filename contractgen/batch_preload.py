@@ -1,0 +1,32 @@
+"""Imported once by the fork server of `contractgen batch` (multiprocessing's forkserver preload), never
+by anything else: it loads the clause library, every document definition and interview, and renders the
+bundled example once, so every worker, and every worker recycled after ~200 documents, is forked warm
+instead of spending ~2 s loading them again.
+
+A failure here is swallowed: workers then load what they need themselves, and report any error per order.
+"""
+from __future__ import annotations
+
+
+def warm_up() -> None:
+    try:
+        from .answers import load_answers
+        from .assembly import assemble
+        from .build import interview_for, render
+        from .clauses import load_library
+        from .definitions import available_documents, load_definition
+        from .resources import data_path
+
+        library = load_library()
+        documents = available_documents()
+        interview = interview_for(documents)
+        answers = load_answers(data_path("examples", "houseware-tooling.yaml"), interview)
+        for name in documents:
+            document = assemble(load_definition(name), answers.data, interview, library)
+            for fmt in ("docx", "md"):
+                render(document, fmt, "parallel")
+    except Exception:  # noqa: BLE001 - see the module docstring
+        pass
+
+
+warm_up()
