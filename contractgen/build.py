@@ -117,6 +117,7 @@ def build(answers_path: str | Path, documents: list[str], formats: list[str], la
     answers, docs = assemble_documents(answers_path, resolve_documents(documents))
     rendered = render_all(docs, formats, layout)
     files: dict[Path, bytes] = {}
+    updates: set[Path] = set()
     for document in docs:
         stem = output_stem(document, layout)
         outputs = {}
@@ -124,18 +125,25 @@ def build(answers_path: str | Path, documents: list[str], formats: list[str], la
             files[outdir / f"{stem}.{fmt}"] = data
             outputs[f"{stem}.{fmt}"] = hashlib.sha256(data).hexdigest()
         manifest_path = outdir / f"{stem}.manifest.json"
-        files[manifest_path] = _manifest_json(manifest_path, document, layout, outputs)
-    return BuildResult(answers, docs, write_files(files, force))
+        files[manifest_path], extends = _manifest_json(manifest_path, document, layout, outputs)
+        if extends:
+            updates.add(manifest_path)
+    return BuildResult(answers, docs, write_files(files, force, frozenset(updates)))
 
 
-def _manifest_json(path: Path, document: Document, layout: str, outputs: dict[str, str]) -> bytes:
-    """The audit manifest beside the outputs. Files of other formats built earlier from the same
-    answers and library stay listed, so building DOCX then Markdown does not conflict."""
+def _manifest_json(path: Path, document: Document, layout: str, outputs: dict[str, str]) -> tuple[bytes, bool]:
+    """The audit manifest beside the outputs, and whether it only extends the one already there.
+    Files of other formats built earlier from the same answers and library stay listed, so building
+    DOCX then Markdown does not conflict."""
+    extends = False
     try:
         previous = json.loads(path.read_text("utf-8"))
-        if previous.get("manifest") == document.manifest and previous.get("layout") == layout:
-            outputs = {**previous.get("files", {}), **outputs}
+        old_files = previous.get("files", {})
+        if previous.get("manifest") == document.manifest and previous.get("layout") == layout and \
+                all(outputs.get(name, digest) == digest for name, digest in old_files.items()):
+            outputs = {**old_files, **outputs}
+            extends = True
     except (OSError, ValueError, AttributeError):
         pass
     record = {"manifest": document.manifest, "layout": layout, "files": dict(sorted(outputs.items()))}
-    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), extends

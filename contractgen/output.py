@@ -33,8 +33,11 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_files(files: dict[Path, bytes], force: bool = False) -> list[tuple[Path, str]]:
-    """Write every file or none. Returns (path, "written" | "replaced" | "unchanged") per file."""
+def write_files(files: dict[Path, bytes], force: bool = False,
+                updates: frozenset[Path] = frozenset()) -> list[tuple[Path, str]]:
+    """Write every file or none. Returns (path, "written" | "replaced" | "unchanged") per file.
+    `updates` are files whose new content extends the old one (a manifest listing one more format):
+    replacing them loses nothing, so they need no --force."""
     plan: list[tuple[Path, bytes, str]] = []
     conflicts: list[Problem] = []
     for path, data in files.items():
@@ -43,7 +46,7 @@ def write_files(files: dict[Path, bytes], force: bool = False) -> list[tuple[Pat
         elif path.exists():
             if path.read_bytes() == data:
                 plan.append((path, data, "unchanged"))
-            elif force:
+            elif force or path in updates:
                 plan.append((path, data, "replaced"))
             else:
                 conflicts.append(Problem(str(path), "", "no existing file (use --force to replace it, or -o for "

@@ -295,3 +295,12 @@ def test_clauses_preview_renders_with_the_bundled_or_given_answers(write_order):
     assert unselected.returncode == 0 and "no document would include it" in unselected.stdout
     nnn = run_cli("clauses", "preview", "nnn.term")
     assert nnn.returncode == 0 and "本协议" in nnn.stdout
+
+
+def test_building_another_format_later_extends_the_manifest(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", EXAMPLE, "-o", out).returncode == 0
+    later = run_cli("build", EXAMPLE, "-o", out, "--format", "md")
+    assert later.returncode == 0, later.stderr
+    record = json.loads((out / "SC-2026-0142-sales_contract.manifest.json").read_text("utf-8"))
+    assert set(record["files"]) == {"SC-2026-0142-sales_contract.docx", "SC-2026-0142-sales_contract.md"}
