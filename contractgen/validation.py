@@ -433,6 +433,18 @@ def validate(raw: Any, interview: Interview, source: str, known_paths: frozenset
     """Validate answers (already parsed) against an interview; raise ValidationError listing every problem."""
     if not isinstance(raw, dict):
         raise ValidationError(Problem(source, "", "a mapping of answers (see `contractgen init`)", describe(raw)))
+    data, problems = examine(raw, interview, source)
+    all_questions = tuple(q for _, q in interview.questions())
+    if problems:
+        raise ValidationError(problems)
+    warnings = [Problem(source, path, "a field contractgen knows", "an unknown field (ignored)" + _suggest(path, known_paths))
+                for path in _unknown_paths(data, all_questions, known_paths)]
+    return Answers(data, source, warnings)
+
+
+def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Problem]]:
+    """The coerced answers (defaults filled) and every problem with them, in interview order, without
+    raising: an interview asking one question at a time keeps the problems at the paths it asked."""
     data = _plain_copy(raw)
     problems: list[Problem] = []
     questions_by_block = [(b, b.questions) for b in interview.blocks]
@@ -476,11 +488,7 @@ def validate(raw: Any, interview: Interview, source: str, known_paths: frozenset
         if not check.assertion.evaluate(data):
             problems.append(Problem(source, check.path, check.expected.en, describe(lookup(data, check.path))))
 
-    if problems:
-        raise ValidationError(sorted(set(problems), key=lambda p: _order(p, all_questions)))
-    warnings = [Problem(source, path, "a field contractgen knows", "an unknown field (ignored)" + _suggest(path, known_paths))
-                for path in _unknown_paths(data, all_questions, known_paths)]
-    return Answers(data, source, warnings)
+    return data, sorted(set(problems), key=lambda p: _order(p, all_questions))
 
 
 def _order(problem: Problem, questions: tuple[Question, ...]) -> tuple:

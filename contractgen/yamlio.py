@@ -181,8 +181,3 @@ def load_yaml_file(path: str | Path):
         raise InputError(Problem(source, "", "UTF-8 text",
                                  f"byte 0x{data[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)")) from None
     return load_yaml_text(text, source)
-
-
-def dump_yaml(data) -> str:
-    """YAML for people: keys in the given order, Chinese kept as Chinese."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)

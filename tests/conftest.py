@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from contractgen.yamlio import dump_yaml, load_yaml_file
+import yaml
+
+from contractgen.yamlio import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "houseware-tooling.yaml"
@@ -46,7 +48,7 @@ def write_order(tmp_path, example_answers):
         for path, value in (changes or {}).items():
             set_path(data, path, value)
         path = tmp_path / f"order-{next(counter)}.yaml"
-        path.write_text(dump_yaml(_plain(data)), encoding="utf-8")
+        path.write_text(yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False), encoding="utf-8")
         return path
 
     return write

@@ -1,0 +1,207 @@
+"""Asking an interview one answer at a time: which questions are shown, reading a typed answer, checking
+it with the same rules as an answers file, and writing the answers as YAML.
+
+The terminal interview (`contractgen interview`) and the web page (`contractgen serve`) are two faces
+of this module; neither has rules of its own, so an answer one accepts the other accepts, and the
+answers either saves build exactly as `contractgen build` builds them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any, Iterator
+
+import yaml
+
+from .errors import Problem
+from .expressions import has_path, lookup
+from .interview import Block, Interview, Question
+from .validation import examine
+
+_YES = {"y", "yes", "true", "1", "是", "对", "有"}
+_NO = {"n", "no", "false", "0", "否", "不", "无", "没有"}
+
+
+def block_present(block: Block, data: dict) -> bool:
+    """An optional block (tooling, subcontracting …) is answered only after its yes/no question said yes."""
+    return block.optional is None or isinstance(lookup(data, block.id), dict)
+
+
+def is_shown(question: Question, data: dict) -> bool:
+    """`show_if` on the answers given so far (an expression that cannot be decided yet hides the question)."""
+    if question.show_if is None:
+        return True
+    try:
+        return bool(question.show_if.evaluate(data))
+    except Exception:  # noqa: BLE001 - a condition on a question not answered yet
+        return False
+
+
+def shown_questions(interview: Interview, data: dict) -> Iterator[tuple[Block, Question]]:
+    """(block, question) in interview order, for the questions the current answers show."""
+    for block in interview.blocks:
+        if not block_present(block, data):
+            continue
+        for question in block.questions:
+            if is_shown(question, data):
+                yield block, question
+
+
+def parse_answer(question: Question, text: str) -> Any:
+    """A typed answer as the value to check: '' is no answer, a menu number picks that choice, yes/no
+    (or 是/否) answer a boolean. Everything else goes to validation as typed, which reads numbers,
+    dates and codes exactly as it reads them in a file."""
+    text = text.strip()
+    if text == "":
+        return None
+    if question.type == "boolean":
+        word = text.casefold()
+        return True if word in _YES else False if word in _NO else text
+    if question.type == "choice" and text.isdigit() and 1 <= int(text) <= len(question.choices) \
+            and not any(str(c.value) == text for c in question.choices):
+        return question.choices[int(text) - 1].value
+    return text
+
+
+def set_answer(data: dict, path: str, value: Any) -> None:
+    """Set (or, for None, remove) the answer at a dotted path such as `products[1].sku`."""
+    *parents, last = _steps(path)
+    node: Any = data
+    for step, following in zip(parents, [*parents[1:], last]):
+        if isinstance(step, int):
+            while len(node) <= step:
+                node.append({})
+            node = node[step]
+        else:
+            if not isinstance(node.get(step), (dict, list)):
+                node[step] = [] if isinstance(following, int) else {}
+            node = node[step]
+    if value is None:
+        if isinstance(last, int):
+            if last < len(node):
+                del node[last]
+        else:
+            node.pop(last, None)
+    elif isinstance(last, int):
+        while len(node) <= last:
+            node.append({})
+        node[last] = value
+    else:
+        node[last] = value
+
+
+def get_answer(data: dict, path: str) -> Any:
+    node: Any = data
+    for step in _steps(path):
+        if isinstance(step, int):
+            if not isinstance(node, list) or step >= len(node):
+                return None
+        elif not isinstance(node, dict) or step not in node:
+            return None
+        node = node[step]
+    return node
+
+
+def _steps(path: str) -> list[str | int]:
+    return [int(part[1:-1]) if part.startswith("[") else part
+            for part in re.findall(r"\[\d+\]|[^.\[\]]+", path)]
+
+
+def problems_at(interview: Interview, data: dict, source: str, paths: list[str] | tuple[str, ...]) -> list[Problem]:
+    """The problems the full rules find at these answers paths (or inside them), ignoring the questions
+    not asked yet. Same rules as a file: coercion, the cerberus schema, the cross-field checks."""
+    _, problems = examine(data, interview, source)
+    return [p for p in problems if any(_within(p.path, path) for path in paths)]
+
+
+def all_problems(interview: Interview, data: dict, source: str) -> list[Problem]:
+    return examine(data, interview, source)[1]
+
+
+def checked_value(interview: Interview, data: dict, source: str, path: str) -> Any:
+    """The answer at `path` as validation reads it (\"30\" → Decimal 30, \"fob\" → FOB), to store."""
+    coerced, _ = examine(data, interview, source)
+    return get_answer(coerced, path)
+
+
+def answer(interview: Interview, data: dict, source: str, path: str, value: Any) -> list[Problem]:
+    """Put one answer in `data` if the rules accept it; else leave `data` as it was and return why not."""
+    trial = _copy(data)
+    set_answer(trial, path, value)
+    problems = problems_at(interview, trial, source, [path])
+    if problems:
+        return problems
+    set_answer(data, path, None if value is None else checked_value(interview, trial, source, path))
+    return []
+
+
+def _within(problem_path: str, path: str) -> bool:
+    return problem_path == path or problem_path.startswith((path + ".", path + "["))
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def default_for(question: Question, data: dict) -> Any:
+    """The value offered before the user types anything."""
+    if question.default is not None:
+        return question.default
+    if question.default_from and has_path(data, question.default_from):
+        return lookup(data, question.default_from)
+    return None
+
+
+def display(value: Any) -> str:
+    """An answer as the user would type it back."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# -- the answers file ---------------------------------------------------------------------------------
+
+class _AnswersDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal):
+    text = format(value, "f")
+    return dumper.represent_scalar("tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int", text)
+
+
+_AnswersDumper.add_representer(Decimal, _represent_decimal)
+# numbers of fields the interview does not know keep the loader's int/float subclasses
+_AnswersDumper.add_multi_representer(int, lambda d, v: d.represent_int(int(v)))
+_AnswersDumper.add_multi_representer(float, lambda d, v: d.represent_float(float(v)))
+
+
+def answers_yaml(data: dict, interview: Interview) -> str:
+    """The answers as an answers file: sections in interview order, numbers exactly as validated
+    (9617.00 stays 9617.00), so `contractgen build` of the file builds what the interview showed."""
+    header = f"# Answers for contractgen ({interview.id}); build with: contractgen build <this file>\n"
+    body = yaml.dump(_ordered(data, interview), Dumper=_AnswersDumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=100)
+    return header + body
+
+
+def _ordered(data: dict, interview: Interview) -> dict:
+    order: list[str] = []
+    for _, q in interview.questions():
+        top = q.path.split(".")[0]
+        if top not in order:
+            order.append(top)
+    out = {key: data[key] for key in order if key in data}
+    out.update({k: v for k, v in data.items() if k not in out})
+    return out
