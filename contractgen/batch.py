@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .answers import answers_from_mapping, known_answer_paths
-from .build import FORMATS, _manifest_json, interview_for, output_stem, render, resolve_documents
+from .build import FORMATS, manifest_json, interview_for, output_stem, render, resolve_documents
 from .errors import ContractgenError, InputError, Problem, ValidationError
 from .output import atomic_write, write_files
 from .progress import Progress
@@ -74,6 +74,7 @@ class _Result:
     index: int
     files: dict[str, bytes] = field(default_factory=dict)
     clauses: list[str] = field(default_factory=list)
+    updates: frozenset[str] = frozenset()  # manifests that only add this run's formats to an earlier run's
     error: str = ""
     internal: bool = False
 
@@ -135,16 +136,19 @@ def _render_chunk(chunk, documents, formats, layout, outdir: Path, stopping=lamb
         results += failed
     for index, number, docs, rendered in prepared:
         files: dict[str, bytes] = {}
+        updates: set[str] = set()
         for doc in docs:
             stem = output_stem(doc, layout)
             outputs = {}
             for fmt in formats:
                 files[f"{number}/{stem}.{fmt}"] = rendered[stem][fmt]
                 outputs[f"{stem}.{fmt}"] = hashlib.sha256(rendered[stem][fmt]).hexdigest()
-            files[f"{number}/{stem}.manifest.json"] = _manifest_json(
-                outdir / number / f"{stem}.manifest.json", doc, layout, outputs)[0]
+            name = f"{number}/{stem}.manifest.json"
+            files[name], extends = manifest_json(outdir / name, doc, layout, outputs)
+            if extends:
+                updates.add(name)
         clauses = list(dict.fromkeys(f"{c['id']}@{c['version']}" for doc in docs for c in doc.manifest["clauses"]))
-        results.append(_Result(index, files, clauses))
+        results.append(_Result(index, files, clauses, frozenset(updates)))
     return results
 
 
@@ -450,7 +454,8 @@ def _finish(entry: Entry, result: _Result, outdir: Path, force: bool, progress: 
     """Write one order's files (all or none) and record them."""
     if not result.error:
         try:
-            written = write_files({outdir / name: data for name, data in result.files.items()}, force)
+            written = write_files({outdir / name: data for name, data in result.files.items()}, force,
+                                  frozenset(outdir / name for name in result.updates))
         except InputError as exc:
             result.error = "\n".join(str(p) for p in exc.problems) or str(exc)
         except OSError as exc:

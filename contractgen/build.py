@@ -125,13 +125,13 @@ def build(answers_path: str | Path, documents: list[str], formats: list[str], la
             files[outdir / f"{stem}.{fmt}"] = data
             outputs[f"{stem}.{fmt}"] = hashlib.sha256(data).hexdigest()
         manifest_path = outdir / f"{stem}.manifest.json"
-        files[manifest_path], extends = _manifest_json(manifest_path, document, layout, outputs)
+        files[manifest_path], extends = manifest_json(manifest_path, document, layout, outputs)
         if extends:
             updates.add(manifest_path)
     return BuildResult(answers, docs, write_files(files, force, frozenset(updates)))
 
 
-def _manifest_json(path: Path, document: Document, layout: str, outputs: dict[str, str]) -> tuple[bytes, bool]:
+def manifest_json(path: Path, document: Document, layout: str, outputs: dict[str, str]) -> tuple[bytes, bool]:
     """The audit manifest beside the outputs, and whether it only extends the one already there.
     Files of other formats built earlier from the same answers and library stay listed, so building
     DOCX then Markdown does not conflict."""

@@ -39,11 +39,14 @@ def derive(answers: dict, interview: Interview) -> dict:
     """The derived values named in docs/formats.md. Missing inputs leave the value out (a document that
     does not need products has no totals), and a clause that uses it fails loudly at render time."""
     out: dict = {"label": _labels(answers, interview)}
-    currency = answers.get("currency")
-    products = answers.get("products")
+    # only answers this interview validated: a spreadsheet row for an NNN still carries unchecked text
+    # in its product and payment columns
+    asked = {q.path for _, q in interview.questions()}
+    currency = answers.get("currency") if "currency" in asked else None
+    products = answers.get("products") if "products" in asked else None
     if currency and products:
         lines = []
-        quality = answers.get("quality") or {}
+        quality = (answers.get("quality") or {}) if "quality.inspection" in asked else {}
         for number, product in enumerate(products, start=1):
             amount = round_money(Decimal(product["quantity"]) * Decimal(product["unit_price"]), currency)
             line = {**product, "number": number, "amount": amount}
@@ -54,14 +57,14 @@ def derive(answers: dict, interview: Interview) -> dict:
         out.update(lines=lines, total_amount=total,
                    total_quantity=sum((Decimal(p["quantity"]) for p in products), Decimal(0)))
         payment = answers.get("payment") or {}
-        if "deposit_percent" in payment:
+        if "deposit_percent" in payment and "payment.deposit_percent" in asked:
             deposit = _percent_of(total, payment["deposit_percent"], currency)
             out.update(deposit_amount=deposit, balance_percent=100 - payment["deposit_percent"],
                        balance_amount=total - deposit)
         cap = (answers.get("delivery") or {}).get("late_penalty_cap_percent")
-        if cap is not None:
+        if cap is not None and "delivery.late_penalty_cap_percent" in asked:
             out["late_penalty_cap_amount"] = _percent_of(total, cap, currency)
-    overlap = work_overlap(answers)
+    overlap = work_overlap(answers) if "communication.buyer_time_zone" in asked else None
     if overlap is not None:
         out["work_overlap"] = overlap
     return out

@@ -399,6 +399,27 @@ def _lines(extra_zh: str = "") -> list[dict]:
                    "quantity": "2000 ", "unit_price": "4.10"}]
 
 
+def test_rerun_in_another_format_adds_it_beside_the_first(tmp_path):
+    header, rows = _csv_rows("SC-FMT-1", _lines())
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([header, *rows])
+    (tmp_path / "orders.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    out = tmp_path / "out"
+    first = run_cli("batch", tmp_path / "orders.csv", "-o", out, "--docs", "nnn", "--jobs", "1")
+    assert first.returncode == 0, first.stderr
+    docx_file = out / "SC-FMT-1" / "SC-FMT-1-nnn.docx"
+    docx_bytes = docx_file.read_bytes()
+
+    second = run_cli("batch", tmp_path / "orders.csv", "-o", out, "--docs", "nnn", "--format", "md", "--jobs", "1")
+    assert second.returncode == 0, second.stderr  # no --force needed: the manifest only gains the Markdown
+    assert docx_file.read_bytes() == docx_bytes
+    markdown = (out / "SC-FMT-1" / "SC-FMT-1-nnn.md").read_text("utf-8")
+    assert "SC-FMT-1" in markdown
+    listed = json.loads((out / "SC-FMT-1" / "SC-FMT-1-nnn.manifest.json").read_text("utf-8"))["files"]
+    assert listed == {"SC-FMT-1-nnn.docx": hashlib.sha256(docx_bytes).hexdigest(),
+                      "SC-FMT-1-nnn.md": hashlib.sha256(markdown.encode("utf-8")).hexdigest()}
+
+
 @pytest.mark.parametrize("encoding, extra, shown", [
     ("utf-8", "", "encoding UTF-8,"),
     ("utf-8-sig", "", "encoding UTF-8 with BOM,"),
