@@ -1,10 +1,15 @@
 """Safe YAML loading: alias bombs, YAML 1.1 traps, duplicate keys, exact numbers."""
+import os
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
 
 from contractgen.errors import InputError
 from contractgen.yamlio import load_yaml_file, load_yaml_text, source_text
+
+from conftest import ROOT
 
 
 def billion_laughs(levels: int = 9) -> str:
@@ -67,3 +72,15 @@ def test_file_errors(tmp_path):
     empty = tmp_path / "empty.yaml"
     empty.write_text("")
     assert load_yaml_file(empty) is None
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, "{a: " * 70 + "x" + "}" * 70,
+                                  "".join("  " * i + "- \n" for i in range(100)), "- " * 5000 + "x"])
+def test_deep_nesting_is_refused_not_a_crash(tmp_path, text):
+    # libyaml's composer recurses in C: without the depth check this input kills the process
+    path = tmp_path / "deep.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "contractgen", "check", str(path)], capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == f"contractgen: error: {path}: expected YAML nested at most 64 levels deep, found deeper nesting"
