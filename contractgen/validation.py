@@ -348,6 +348,32 @@ def _schema(questions: tuple[Question, ...], data: dict, context: dict, present:
     return schema
 
 
+_VALIDATORS: dict[tuple, tuple[Interview, cerberus.Validator]] = {}
+
+
+def _validator(interview: Interview, data: dict) -> cerberus.Validator:
+    """The cerberus validator for the questions these answers show. Building one normalises and hashes
+    the whole schema, which cost more than validating; a batch has only a few distinct patterns."""
+    presence = tuple(_block_present(b, data) for b in interview.blocks)
+    key = (id(interview), presence, _shown_pattern(tuple(q for _, q in interview.questions()), data))
+    cached = _VALIDATORS.get(key)
+    if cached and cached[0] is interview:
+        return cached[1]
+    schema: dict = {}
+    for block, present in zip(interview.blocks, presence):
+        _merge(schema, _schema(block.questions, data, data, present))
+    if len(_VALIDATORS) >= 256:
+        _VALIDATORS.clear()
+    validator = _Validator(schema, allow_unknown=True)
+    _VALIDATORS[key] = (interview, validator)
+    return validator
+
+
+def _shown_pattern(questions: tuple[Question, ...], context: dict) -> tuple:
+    return tuple(_shown_pattern(q.item, context) if q.type == "list" else _shown(q, context) for q in questions) + \
+        tuple(_shown(q, context) for q in questions if q.type == "list")
+
+
 def _flatten(errors) -> list:
     leaves = []
     for error in errors:
@@ -463,11 +489,8 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
         if _block_present(block, data):
             _fill(data, questions, data)
 
-    schema: dict = {}
-    for block, questions in questions_by_block:
-        _merge(schema, _schema(questions, data, data, _block_present(block, data)))
-    validator = _Validator(schema, allow_unknown=True)
-    validator.validate(data)
+    validator = _validator(interview, data)
+    validator.validate(data, normalize=False)  # coercion and defaults are ours (phases 1-2)
     failed: set[str] = set()
     for error in _flatten(validator._errors):
         if _display_path(error.document_path) in {p.path for p in problems}:
