@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 import math
 import multiprocessing
@@ -384,8 +385,18 @@ def _build(to_build: list[tuple[Entry, dict]], documents, formats, layout, outdi
     stop["requested"]: the run stops after the order being written; renders in flight are dropped."""
     jobs = max(1, min(jobs, len(to_build)))
     size = max(1, min(PDF_CHUNK, math.ceil(len(to_build) / jobs))) if "pdf" in formats else 1
-    chunks = [[(i, to_build[i][0].contract_number, to_build[i][1]) for i in range(start, start + size)
-               if i < len(to_build)] for start in range(0, len(to_build), size)]
+
+    def chunks():
+        """Chunks as they are handed out, each order's answers released from to_build as it goes, so a
+        5,000-order run holds only the orders in flight."""
+        for start in range(0, len(to_build), size):
+            chunk = []
+            for i in range(start, min(start + size, len(to_build))):
+                entry, data = to_build[i]
+                chunk.append((i, entry.contract_number, data))
+                to_build[i] = (entry, None)
+            yield chunk
+
     progress = Progress(len(to_build), err)
 
     def request_stop(signum, frame):
@@ -402,34 +413,40 @@ def _build(to_build: list[tuple[Entry, dict]], documents, formats, layout, outdi
     handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         if _in_process(jobs, len(to_build), documents):
-            for chunk in chunks:
+            for chunk in chunks():
                 finish(_render_chunk(chunk, documents, formats, layout, outdir, lambda: stop["requested"]))
                 if stop["requested"]:
                     break
         else:
-            _build_in_pool(chunks, jobs, documents, formats, layout, outdir, stop, finish, progress)
+            _build_in_pool(chunks(), size, jobs, documents, formats, layout, outdir, stop, finish, progress)
     finally:
         progress.close()
         for s, handler in handlers.items():
             signal.signal(s, handler)
 
 
-def _build_in_pool(chunks, jobs, documents, formats, layout, outdir: Path, stop: dict, finish, progress) -> None:
-    per_child = max(1, RECYCLE_AFTER_DOCUMENTS // (len(chunks[0]) * len(documents)))
+def _build_in_pool(chunks, size: int, jobs, documents, formats, layout, outdir: Path, stop: dict, finish,
+                   progress) -> None:
+    per_child = max(1, RECYCLE_AFTER_DOCUMENTS // (size * len(documents)))
     temp_root = tempfile.mkdtemp(prefix="contractgen-batch-")  # the workers' temporary files, LibreOffice's
     pool = _RecyclingPool(jobs, mp_context=_pool_context(), initializer=_init_worker,
                           initargs=(documents, temp_root), max_tasks_per_child=per_child)
     try:
-        futures = {pool.submit(_build_chunk, chunk, documents, formats, layout, str(outdir)): chunk
-                   for chunk in chunks}
-        pending = set(futures)
-        while pending and not stop["requested"]:
-            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+        # A few chunks in flight per worker keeps both cores busy; a finished future is dropped at once,
+        # since it holds its order's rendered files (memory stays flat over a 5,000-order run).
+        futures: dict = {}
+        while not stop["requested"]:
+            for chunk in itertools.islice(chunks, max(0, 3 * jobs - len(futures))):
+                futures[pool.submit(_build_chunk, chunk, documents, formats, layout, str(outdir))] = chunk
+            if not futures:
+                break
+            done, _ = wait(futures, timeout=0.25, return_when=FIRST_COMPLETED)
             for future in done:
+                chunk = futures.pop(future)
                 try:
                     results = future.result()
                 except Exception as exc:  # the worker died (killed, out of memory)
-                    results = [_failure(index, exc) for index, _, _ in futures[future]]
+                    results = [_failure(index, exc) for index, _, _ in chunk]
                 finish(results)
             progress.redraw()
     finally:
