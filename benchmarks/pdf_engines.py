@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import os
 import re
 import shutil
@@ -79,8 +80,8 @@ def available(engine: str) -> str | None:
         return None if shutil.which("soffice") else "soffice not installed"
     if engine == "weasyprint":
         try:
-            import weasyprint  # noqa: F401
-        except (ImportError, OSError) as exc:
+            importlib.import_module("weasyprint")
+        except (ImportError, OSError) as exc:  # OSError: the package is there but Pango is not
             return f"not installed ({exc.__class__.__name__})"
         return None
     return None if shutil.which("wkhtmltopdf") else "wkhtmltopdf not installed"
