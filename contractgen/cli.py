@@ -69,6 +69,12 @@ def cmd_init(args) -> int:
     return 0
 
 
+def cmd_interview(args) -> int:
+    from .terminal import run_interview
+
+    return run_interview(args.interview, args.output, args.resume, args.lang, args.force)
+
+
 def cmd_check(args) -> int:
     from .answers import load_answers
     from .build import interview_for, resolve_documents
@@ -104,6 +110,14 @@ def cmd_batch_template(args) -> int:
     _print(f"One row per order in sheet 'orders', one row per product line in sheet 'products'; then run: "
            f"contractgen batch {args.output}")
     return 0
+
+
+def cmd_serve(args) -> int:
+    from .interview import load_interview
+    from .web.app import serve
+
+    load_interview(args.interview)  # an unknown name fails here, with the list of known ones
+    return serve(args.host, args.port, args.interview)
 
 
 def cmd_clauses_list(args) -> int:
@@ -195,6 +209,15 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("-o", "--output", required=True, metavar="FILE", help="answers file to write ('-' for stdout)")
     sub.add_argument("--force", action="store_true", help="replace an existing file")
 
+    sub = command("interview", cmd_interview, "answer an interview's questions in the terminal and save the "
+                                              "answers file (Ctrl-C saves the answers so far for --resume)")
+    sub.add_argument("interview", help="interview name, e.g. sales_contract")
+    sub.add_argument("-o", "--output", metavar="FILE",
+                     help="answers file to save (default: the --resume file, else order.yaml)")
+    sub.add_argument("--resume", metavar="FILE", help="continue the answers in FILE (saved by an earlier Ctrl-C)")
+    sub.add_argument("--lang", default="en", choices=("en", "zh"), help="language of the questions (default: en)")
+    sub.add_argument("--force", action="store_true", help="replace an existing answers file")
+
     sub = command("check", cmd_check, "validate an answers file and print the pre-deposit risk summary "
                                       "(exit 3 when a finding is at or above --fail-on)")
     sub.add_argument("answers", help="answers YAML file")
@@ -211,7 +234,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--docs", nargs="+", default=["sales_contract"], metavar="DOC",
                      help="documents to build (default: sales_contract; 'all' for every document)")
     sub.add_argument("--format", default=["docx"], type=lambda s: [f.strip() for f in s.split(",") if f.strip()],
-                     help="comma-separated formats: docx, pdf, md (default: docx)")
+                     help="comma-separated formats: docx, pdf, html, md (default: docx)")
     output_options(sub, None)
 
     sub = command("batch", cmd_batch, "build one document set per order of a spreadsheet (.xlsx or .csv)")
@@ -228,6 +251,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("interview", help="interview name, e.g. sales_contract")
     sub.add_argument("-o", "--output", required=True, metavar="FILE", help="the .xlsx file to write")
     sub.add_argument("--force", action="store_true", help="replace an existing file")
+
+    sub = command("serve", cmd_serve, "the interview as a web page on this computer, with a live bilingual "
+                                      "preview, the risk summary and the downloads")
+    sub.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default: 127.0.0.1, this computer only)")
+    sub.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    sub.add_argument("--interview", default="order_set",
+                     help="interview to ask (default: order_set, every document of the set)")
 
     clauses = command("clauses", None, "the lawyer's tools: list, show and lint the clause library")
     clause_commands = clauses.add_subparsers(dest="clauses_command", metavar="ACTION", required=True)

@@ -136,6 +136,61 @@ def answer(interview: Interview, data: dict, source: str, path: str, value: Any)
     return []
 
 
+def answer_all(interview: Interview, data: dict, source: str,
+               changes: list[tuple[str, Any]]) -> dict[str, list[Problem]]:
+    """Several answers given together (one page of a form): all are kept when the rules find no
+    problem at any of them; otherwise each is tried in turn with `answer`, so the acceptable ones are
+    kept. Returns {path: problems} for the answers left out."""
+    if not changes:
+        return {}
+    trial = _copy(data)
+    for path, value in changes:
+        set_answer(trial, path, value)
+    coerced, problems = examine(trial, interview, source)
+    if not any(_within(p.path, path) for p in problems for path, _ in changes):
+        for path, value in changes:
+            set_answer(data, path, None if value is None else get_answer(coerced, path))
+        return {}
+    refused = {}
+    for path, value in changes:
+        problems = answer(interview, data, source, path, value)
+        if problems:
+            refused[path] = problems
+    return refused
+
+
+def editable_answers(interview: Interview, raw: dict, source: str) -> dict:
+    """An answers file read back for editing: each value as validation reads it ("30" → 30, "fob" →
+    FOB) where it can be read and as found where not (its problem then shows), with no defaults added."""
+    coerced, _ = examine(raw, interview, source)
+    return _only_given(coerced, _copy(raw))
+
+
+def _only_given(coerced: Any, raw: Any) -> Any:
+    if isinstance(coerced, dict) and isinstance(raw, dict):
+        given = {str(k): v for k, v in raw.items()}
+        return {k: _only_given(v, given[k]) for k, v in coerced.items() if k in given}
+    if isinstance(coerced, list) and isinstance(raw, list):
+        return [_only_given(v, r) for v, r in zip(coerced, raw)]
+    return coerced
+
+
+def as_read(interview: Interview, data: dict, source: str = "answers") -> dict:
+    """The answers as validation reads them: coerced, defaults filled in. `show_if` must be decided on
+    these, as validation decides it: a tooling owner left at its default (buyer) shows, and requires,
+    the ownership marking."""
+    return examine(data, interview, source)[0]
+
+
+def block_of(interview: Interview, path: str) -> Block | None:
+    """The block that asks the answer at `path` (`products[1].sku` → products, `tooling` → tooling)."""
+    base = re.sub(r"\[\d+\]", "", path)
+    for block in interview.blocks:
+        if base == block.id or any(_within(base, q.path) or q.path.startswith(base + ".") for q in block.questions):
+            return block
+    return None
+
+
 def _within(problem_path: str, path: str) -> bool:
     return problem_path == path or problem_path.startswith((path + ".", path + "["))
 
@@ -168,6 +223,54 @@ def display(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+def yes_no(text: str) -> bool | None:
+    """A typed yes/no (y, n, 是, 否 …) for a question that is not in the answers (is there tooling? add
+    another line?); None when it is neither."""
+    word = text.strip().casefold()
+    return True if word in _YES else False if word in _NO else None
+
+
+def question_at(interview: Interview, path: str) -> Question | None:
+    """The question an answers path belongs to: `products[1].sku` → the `sku` item of `products`."""
+    steps = _steps(path)
+    questions = tuple(q for _, q in interview.questions())
+    found: Question | None = None
+    dotted: list[str] = []
+    for step in steps:
+        if isinstance(step, int):
+            if found is None or found.type != "list":
+                return None
+            questions, dotted, found = found.item, [], None
+            continue
+        dotted.append(step)
+        found = next((q for q in questions if q.path == ".".join(dotted)), None)
+        if found is None and not any(q.path.startswith(".".join(dotted) + ".") for q in questions):
+            return None
+    return found
+
+
+def without_hidden(interview: Interview, data: dict) -> dict:
+    """A copy of the answers without those to questions the other answers now hide (inspection
+    details after `inspection: none`), and without optional blocks answered "no", to save: an answer
+    nobody sees should not reach a contract."""
+    out = _copy(data)
+    changed = True
+    while changed:  # hiding one answer can hide another
+        changed = False
+        seen = as_read(interview, out)
+        for block in interview.blocks:
+            if not block_present(block, out):
+                if block.id in out and block.optional is not None:
+                    del out[block.id]
+                    changed = True
+                continue
+            for question in block.questions:
+                if not is_shown(question, seen) and get_answer(out, question.path) is not None:
+                    set_answer(out, question.path, None)
+                    changed = True
+    return out
 
 
 # -- the answers file ---------------------------------------------------------------------------------

@@ -464,7 +464,7 @@ def validate(raw: Any, interview: Interview, source: str, known_paths: frozenset
     if problems:
         raise ValidationError(problems)
     warnings = [Problem(source, path, "a field contractgen knows", "an unknown field (ignored)" + _suggest(path, known_paths))
-                for path in _unknown_paths(data, all_questions, known_paths)]
+                for path in unknown_paths(data, all_questions, known_paths)]
     return Answers(data, source, warnings)
 
 
@@ -550,7 +550,7 @@ def question_paths(questions: tuple[Question, ...], prefix: str = "") -> set[str
     return paths
 
 
-def _unknown_paths(data: dict, questions: tuple[Question, ...], known: frozenset[str]) -> list[str]:
+def unknown_paths(data: dict, questions: tuple[Question, ...], known: frozenset[str]) -> list[str]:
     known = known | question_paths(questions)
     found: list[str] = []
 

@@ -1,0 +1,1 @@
+"""`contractgen serve`: the local web interview (Flask app in app.py, served by waitress)."""

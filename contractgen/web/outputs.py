@@ -1,0 +1,153 @@
+"""Everything the page builds, built from the answers file the user can download, through the same
+functions as `contractgen build` and `contractgen check`: the answers are written as YAML to a
+temporary file and read back from there, so a DOCX from the page is byte-identical to
+`contractgen build` of the saved answers. There is no second code path to drift."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import tempfile
+import threading
+import zipfile
+from collections import OrderedDict
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from ..answers import answers_from_mapping
+from ..build import assemble_documents, build, interview_for, render
+from ..definitions import available_documents, load_definition
+from ..errors import InputError, Problem, ValidationError
+from ..interview import Interview, load_interview
+from ..questionnaire import answers_yaml, without_hidden
+from ..risk import Assessment, assess
+from ..validation import examine, question_paths
+from ..yamlio import load_yaml_text
+from .session import Session
+
+ANSWERS_NAME = "answers.yaml"
+RISK_DOCUMENTS = ["sales_contract"]  # what `contractgen check` assesses by default
+
+
+def answers_text(session: Session, interview: Interview) -> str:
+    """The answers file of this session: what the download gives and every build reads. Answers to
+    questions the other answers hide are left out, as the terminal interview leaves them out."""
+    return answers_yaml(without_hidden(interview, session.data), interview)
+
+
+def download_name(session: Session, suffix: str) -> str:
+    number = (session.data.get("contract") or {}).get("number")
+    stem = number if isinstance(number, str) and number and "/" not in number else "answers"
+    return f"{stem}{suffix}"
+
+
+@contextmanager
+def answers_file(text: str):
+    with tempfile.TemporaryDirectory(prefix="contractgen-web-") as folder:
+        path = Path(folder) / ANSWERS_NAME
+        path.write_text(text, encoding="utf-8")
+        yield path
+
+
+@cache
+def documents_for(interview_id: str) -> tuple[str, ...]:
+    """The documents whose questions this interview asks (order_set: all of them), sales contract first."""
+    asked = question_paths(tuple(q for _, q in load_interview(interview_id).questions()))
+    docs = [d for d in available_documents()
+            if question_paths(tuple(q for _, q in load_interview(load_definition(d).interview).questions())) <= asked]
+    return tuple(sorted(docs, key=lambda d: (d != "sales_contract", d)))
+
+
+def document_title(document: str):
+    return load_definition(document).title
+
+
+def problems_for(text: str, documents: list[str], source: str) -> list[Problem]:
+    """What stops these documents from being built from this answers text (the rules of `contractgen
+    build`, on the YAML read back)."""
+    try:
+        raw = load_yaml_text(text, source)
+    except InputError as exc:
+        return exc.problems
+    if not isinstance(raw, dict):
+        return [Problem(source, "", "a mapping of answers", "no answers yet")]
+    return examine(raw, interview_for(documents), source)[1]
+
+
+class _Cache:
+    """The last few previews, by answers text, document and layout: typing in one field does not
+    rebuild a preview another field already built."""
+
+    def __init__(self, size: int = 16):
+        self._items: OrderedDict[tuple, bytes] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key, value: bytes) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_previews = _Cache()
+
+
+def preview_html(text: str, document: str, layout: str) -> bytes:
+    """The document as HTML (contractgen/render/html.py), assembled as `contractgen build` assembles it."""
+    key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), document, layout)
+    cached = _previews.get(key)
+    if cached is None:
+        with answers_file(text) as path:
+            _, documents = assemble_documents(path, [document])
+        cached = render(documents[0], "html", layout)
+        _previews.put(key, cached)
+    return cached
+
+
+def built_files(text: str, documents: list[str], formats: list[str], layout: str) -> dict[str, bytes]:
+    """{file name: bytes} exactly as `contractgen build <answers> --docs … --format … --layout …` writes
+    them (outputs and manifests), built by that very function into a temporary folder."""
+    with answers_file(text) as path, tempfile.TemporaryDirectory(prefix="contractgen-out-") as out:
+        build(path, documents, formats, layout, Path(out))
+        return {p.name: p.read_bytes() for p in sorted(Path(out).iterdir())}
+
+
+def set_zip(text: str, documents: list[str], layout: str, answers_name: str) -> bytes:
+    """The whole set in one zip: each document's DOCX, PDF and manifest, and the answers file. Entries
+    are sorted and dated with the contract date, so the same answers give the same zip."""
+    files = built_files(text, documents, ["docx", "pdf"], layout)
+    files[answers_name] = text.encode("utf-8")
+    stamp = _contract_date(text)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(stamp.year, stamp.month, stamp.day, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def _contract_date(text: str) -> dt.date:
+    try:
+        value = (load_yaml_text(text, ANSWERS_NAME) or {}).get("contract", {}).get("date")
+    except (InputError, AttributeError):
+        value = None
+    return value if isinstance(value, dt.date) and value.year >= 1980 else dt.date(1980, 1, 1)
+
+
+def risk_assessment(text: str, source: str) -> Assessment | None:
+    """The pre-deposit risk summary `contractgen check` prints for these answers; None until the
+    answers are valid for the sales contract."""
+    interview = interview_for(RISK_DOCUMENTS)
+    try:
+        answers = answers_from_mapping(load_yaml_text(text, source), interview, source)
+    except (ValidationError, InputError):
+        return None
+    return assess(answers.data, interview)

@@ -1,0 +1,180 @@
+"""The web page's own words, in English and Chinese.
+
+Why a table here and not the gettext catalog in translations/: that catalog holds the captions printed
+in the documents (labels.py copies them into every Document and its test checks them against the
+.pot). These words are the page's buttons and hints, never printed in a contract; keeping each English
+and Chinese pair on one line means a missing translation cannot happen (a pair is two strings or the
+test fails), and no compile step stands between an edit and the page. The questions' own labels, help
+and choices come from the interview files, never from here.
+"""
+from __future__ import annotations
+
+import re
+
+from ..errors import Problem
+from ..interview import Interview, Question
+
+UI: dict[str, tuple[str, str]] = {
+    "app": ("contractgen", "contractgen 合同生成"),
+    "tagline": ("Bilingual contract for your order: answers stay on this computer",
+                "为您的订单生成中英双语合同：所有答案只保存在本机"),
+    "language": ("Language", "语言"),
+    "sections": ("Sections", "章节"),
+    "review": ("Review and download", "检查与下载"),
+    "load": ("Load an answers file", "载入答案文件"),
+    "start_over": ("Start over", "全部重填"),
+    "start_over_confirm": ("Forget every answer in this window and start again", "清除本窗口中的全部答案并重新开始"),
+    "save": ("Save", "保存"),
+    "save_next": ("Save and continue", "保存并继续"),
+    "back": ("Back", "上一步"),
+    "section_of": ("Section {n} of {total}", "第{n}节，共{total}节"),
+    "required": ("required", "必填"),
+    "choose": ("— choose —", "— 请选择 —"),
+    "yes": ("Yes", "是"),
+    "no": ("No", "否"),
+    "empty_uses": ("Empty: uses {value}", "不填则使用：{value}"),
+    "example": ("e.g. {value}", "例如：{value}"),
+    "line": ("Line {n}", "第{n}行"),
+    "add_line": ("Add a line", "添加一行"),
+    "remove_line": ("Remove line {n}", "删除第{n}行"),
+    "no_lines": ("No lines yet.", "尚无条目。"),
+    "errors_here": ("{n} answer(s) on this page need fixing.", "本页有{n}处答案需要修改。"),
+    "preview": ("Preview", "预览"),
+    "document": ("Document", "文件"),
+    "layout": ("Layout", "版式"),
+    "show": ("Show", "显示"),
+    "layout_parallel": ("English | Chinese side by side", "中英对照"),
+    "layout_stacked": ("English, then Chinese", "先英文后中文"),
+    "layout_en": ("English only", "仅英文"),
+    "layout_zh": ("Chinese only", "仅中文"),
+    "preview_missing": ("The preview appears once these answers are given or fixed:",
+                        "以下答案填写或改正后即可预览："),
+    "and_more": ("… and {n} more (see Review and download)", "……另有{n}项（见“检查与下载”）"),
+    "preview_failed": ("The preview could not be built: {message}", "无法生成预览：{message}"),
+    "preview_title": ("Preview of the document", "文件预览"),
+    "problems": ("Answers to give or fix", "需要填写或修改的答案"),
+    "no_problems": ("Every answer is valid.", "所有答案均有效。"),
+    "risk": ("Pre-deposit risk summary", "付款前风险提示"),
+    "risk_needs": ("The risk summary needs valid answers for the sales contract; fix the answers above first.",
+                   "需先使销售合同的答案全部有效，才能生成风险提示；请先修改上面列出的答案。"),
+    "verdict": ("Verdict", "结论"),
+    "no_findings": ("The checks found no risk.", "检查未发现风险。"),
+    "rating": ("{band} · score {score} = probability {p} × impact {i}", "{band} · {score}分 = 可能性{p} × 影响{i}"),
+    "why": ("Why", "原因"),
+    "fix": ("Fix", "对策"),
+    "clauses": ("Clauses that address it", "相关合同条款"),
+    "always": ("Before any payment, confirm the bank details by phone on a number you already had.",
+               "任何付款之前，均应通过原已掌握的电话号码与卖方核实收款账户。"),
+    "downloads": ("Downloads", "下载"),
+    "answers_yaml": ("Answers file (YAML), to keep and to edit later", "答案文件（YAML），可保存并日后修改"),
+    "answers_yaml_note": ("Always available, even when answers are missing: load it here again to go on.",
+                          "即使答案尚未填完也可下载；日后在此载入即可继续填写。"),
+    "build_note": ("The same as `contractgen build` of the answers file gives (layout: {layout}).",
+                   "与对该答案文件运行 `contractgen build` 的结果相同（版式：{layout}）。"),
+    "not_ready": ("{n} answer(s) missing or wrong for this document", "本文件尚有{n}处答案缺失或有误"),
+    "pdf_note": ("PDFs are converted by LibreOffice and take a few seconds.", "PDF由LibreOffice转换，需要几秒钟。"),
+    "zip": ("The whole set as one zip: DOCX, PDF, manifests and the answers file",
+            "全套文件打包下载（zip）：DOCX、PDF、清单文件及答案文件"),
+    "zip_not_ready": ("The zip needs every document of the set to be ready.", "全套文件均可生成后方可打包下载。"),
+    "load_intro": ("Choose an answers file (.yaml) saved earlier or written by hand; its answers replace those "
+                   "in this window. Nothing leaves this computer.",
+                   "选择之前保存或手工编写的答案文件（.yaml），其中的答案将替换本窗口中的答案。文件不会离开本机。"),
+    "load_button": ("Load", "载入"),
+    "load_failed": ("This file cannot be loaded:", "无法载入该文件："),
+    "loaded": ("Loaded {file}.", "已载入 {file}。"),
+    "loaded_problems": ("{n} answer(s) need fixing; they are marked in the sections.",
+                        "有{n}处答案需要修改，已在各章节中标出。"),
+    "unknown_fields": ("Fields this interview does not ask were kept as they are: {fields}",
+                       "本问卷未涉及的字段已原样保留：{fields}"),
+    "no_file": ("Choose a file first.", "请先选择文件。"),
+    "too_large": ("That upload is too large: at most {size} KiB. An answers file is a few KiB.",
+                  "上传的文件过大：最多{size} KiB。答案文件通常只有几KiB。"),
+    "forbidden": ("This request was refused: it did not come from this page (a cross-site request), or the "
+                  "page is too old. Reload the page and try again.",
+                  "请求被拒绝：该请求并非来自本页面（跨站请求），或页面已过期。请刷新页面后重试。"),
+    "bad_host": ("This server answers only to the address it was started on.", "本服务只响应启动时绑定的地址。"),
+    "not_found": ("There is no such page.", "页面不存在。"),
+    "go_back": ("Back to the interview", "返回问卷"),
+    "problem": ("Expected {expected}; found {found}.", "应为{expected}；实际为{found}。"),
+    "problem_required": ("This answer is required.", "此项必填。"),
+    "problem_rule": ("{rule}; found {found}.", "{rule}（实际为{found}）。"),
+    "js_hint": ("Answers are checked as you go; the preview follows.", "答案随填随检，预览同步更新。"),
+}
+
+LANGS = ("en", "zh")
+
+
+def ui(key: str, lang: str, **values) -> str:
+    text = UI[key][LANGS.index(lang)]
+    return text.format(**values) if values else text
+
+
+# -- problems in Chinese ------------------------------------------------------------------------------
+# A Problem carries the English of validation.py; the interview files give the Chinese of their own
+# `expected` words and checks, and these patterns cover the fixed phrases validation.py uses.
+
+_EXPECTED_ZH: tuple[tuple[str, str], ...] = (
+    (r"an answer \(this field is required\)", "必填"),
+    (r"a number from (\S+) to (\S+)", r"\1至\2之间的数字"),
+    (r"a number of at least (\S+)", r"不小于\1的数字"),
+    (r"a number of at most (\S+)", r"不大于\1的数字"),
+    (r"a percentage from 0 to 100", "0至100之间的百分比"),
+    (r"a whole number", "整数"),
+    (r"a number", "数字"),
+    (r"a date \(YYYY-MM-DD\)", "日期（YYYY-MM-DD）"),
+    (r"true or false", "是或否"),
+    (r"one of: (.*)", r"以下之一：\1"),
+    (r"an e-mail address", "电子邮箱地址"),
+    (r"an ISO 3166 alpha-2 country code such as US, DE or CN", "ISO 3166两位字母国家代码，例如US、DE或CN"),
+    (r"an ISO 4217 currency code such as USD, EUR or CNY", "ISO 4217货币代码，例如USD、EUR或CNY"),
+    (r"an? (18-character USCC|valid Unified Social Credit Code.*)", "有效的18位统一社会信用代码（GB 32100-2015）"),
+    (r"one line of text without line breaks or control characters", "单行文字，不得含换行符或控制字符"),
+    (r"an IANA time zone name such as (.*)", r"IANA时区名称，例如\1"),
+    (r"at least (\d+) entr(y|ies)", r"至少\1项"),
+    (r"at most (\d+) entries", r"至多\1项"),
+    (r"at least (\S+) characters", r"至少\1个字符"),
+    (r"at most (\S+) characters", r"不超过\1个字符"),
+    (r"a non-empty answer", "非空的答案"),
+    (r"a mapping of answers.*", "一组答案（映射）"),
+    (r"text", "文字"),
+)
+_FOUND_ZH: tuple[tuple[str, str], ...] = (
+    (r"nothing", "未填写"),
+    (r"an empty text", "空白"),
+    (r"a text of ([\d,]+) characters \((.*)\)", r"\1个字符的文字（\2）"),
+    (r"([\d,]+) characters", r"\1个字符"),
+    (r"a mapping", "一组答案"),
+    (r"a list of (\d+)", r"\1项的列表"),
+)
+
+
+def _found_zh(found: str) -> str:
+    for pattern, replacement in _FOUND_ZH:
+        if re.fullmatch(pattern, found):
+            return re.sub(pattern, replacement, found)
+    return found  # a value as typed
+
+
+def _expected_zh(problem: Problem, question: Question | None, interview: Interview) -> str:
+    if question is not None and question.expected is not None and problem.expected == question.expected.en:
+        return question.expected.zh
+    for check in interview.checks:
+        if check.expected.en == problem.expected:
+            return check.expected.zh
+    for pattern, replacement in _EXPECTED_ZH:
+        if re.fullmatch(pattern, problem.expected):
+            return re.sub(pattern, replacement, problem.expected)
+    return problem.expected
+
+
+def problem_text(problem: Problem, lang: str, question: Question | None, interview: Interview) -> str:
+    """One problem as a sentence next to its field, in the page's language."""
+    if problem.found == "nothing" and problem.expected.startswith("an answer"):
+        return ui("problem_required", lang)
+    if lang == "zh":
+        found = _found_zh(problem.found)
+        if any(check.expected.en == problem.expected for check in interview.checks):
+            # a cross-field rule's Chinese is a whole sentence, not a noun phrase to put after 应为
+            return ui("problem_rule", lang, rule=_expected_zh(problem, question, interview), found=found)
+        return ui("problem", lang, expected=_expected_zh(problem, question, interview), found=found)
+    return ui("problem", lang, expected=problem.expected, found=problem.found)
