@@ -18,7 +18,7 @@ from .output import write_files
 from .render import LAYOUTS
 from .validation import Answers
 
-FORMATS = ("docx", "pdf", "md")
+FORMATS = ("docx", "pdf", "html", "md")
 DEFAULT_DOCUMENTS = ("sales_contract",)
 
 
@@ -85,6 +85,10 @@ def render(document: Document, fmt: str, layout: str) -> bytes:
         from .render.markdown import render_markdown
 
         return render_markdown(document, layout)
+    if fmt == "html":
+        from .render.html import render_html
+
+        return render_html(document, layout)
     raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
 
 
