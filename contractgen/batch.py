@@ -22,6 +22,7 @@ import json
 import math
 import multiprocessing
 import os
+import pickle
 import shutil
 import signal
 import sys
@@ -124,8 +125,9 @@ def _render_chunk(chunk, documents, formats, layout, outdir: Path, stopping=lamb
     interview, library = interview_for(documents), load_library()
     results: list[_Result] = []
     prepared = []  # (index, number, documents, {stem: {format: bytes}})
-    for index, number, data in chunk:
+    for index, number, packed in chunk:
         try:
+            data = pickle.loads(packed)
             docs = [assemble(d, data, interview, library) for d in definitions]
             rendered = {output_stem(doc, layout): {f: render(doc, f, layout) for f in formats if f != "pdf"}
                         for doc in docs}
@@ -323,8 +325,9 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
     for problem in sheet.stray:
         say(f"contractgen: {problem}")
     entries: list[Entry] = []
-    to_build: list[tuple[Entry, dict]] = []
-    for order in sheet.orders:
+    to_build: list[tuple[Entry, bytes | None]] = []  # (entry, pickled answers)
+    for i, order in enumerate(sheet.orders):
+        sheet.orders[i] = None  # its cells and raw answers go once it is validated
         entry = Entry(order.number, order.where, run=run)
         entries.append(entry)
         problems = list(order.problems)
@@ -347,7 +350,8 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
             entry.clauses = earlier.get("clauses", [])
             say(f"{entry.contract_number}: up to date, skipped")
             continue
-        to_build.append((entry, answers.data))
+        # pickled: a quarter of the dict's memory, and the form the pool sends to a worker anyway
+        to_build.append((entry, pickle.dumps(answers.data, protocol=pickle.HIGHEST_PROTOCOL)))
 
     stop, started = {"requested": False, "stuck": False}, time.monotonic()
     if to_build:
@@ -379,7 +383,7 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
     return 0
 
 
-def _build(to_build: list[tuple[Entry, dict]], documents, formats, layout, outdir: Path, jobs: int, force: bool,
+def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layout, outdir: Path, jobs: int, force: bool,
            err: TextIO, stop: dict) -> None:
     """Render (in worker processes, or here for a small --jobs 1 run), write here. Ctrl-C or SIGTERM sets
     stop["requested"]: the run stops after the order being written; renders in flight are dropped."""

@@ -112,7 +112,7 @@ class SheetBatch:
 
 # -- cell values --------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 5,000-order sheet has about a million of them
 class _Cell:
     value: Any
     number_format: str = "General"
