@@ -242,7 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--docs", nargs="+", default=["sales_contract"], metavar="DOC",
                      help="documents to build per order (default: sales_contract; 'all' for every document)")
     sub.add_argument("--format", default=["docx"], type=lambda s: [f.strip() for f in s.split(",") if f.strip()],
-                     help="comma-separated formats: docx, pdf, md (default: docx)")
+                     help="comma-separated formats: docx, pdf, html, md (default: docx)")
     sub.add_argument("--jobs", type=int, default=None, metavar="N",
                      help="worker processes (default: the number of CPU cores)")
     output_options(sub, None)
