@@ -69,6 +69,18 @@ class Columns:
 
 # -- what was read ------------------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where an answer came from, written out only for an error: a 5,000-order sheet has a million."""
+
+    where: str  # "orders.xlsx, sheet 'orders' row 7" (shared by the row's cells)
+    header: str
+    path: str = ""  # the answers path, when the header alone does not say it (a list item)
+
+    def __str__(self) -> str:
+        return f"{self.where}, column '{self.header}'" + (f" ({self.path})" if self.path else "")
+
+
 @dataclass
 class SheetOrder:
     """One order as read from the spreadsheet, with the cell every answer came from."""
@@ -76,7 +88,7 @@ class SheetOrder:
     number: str  # contract.number as found ("" when empty)
     where: str  # the order's (first) row, e.g. "orders.xlsx, sheet 'orders' row 7"
     raw: dict = field(default_factory=dict)  # answers mapping; empty cells are left out
-    cells: dict[str, str] = field(default_factory=dict)  # answers path -> "…, column 'x'" (every column there)
+    cells: dict[str, "Location"] = field(default_factory=dict)  # answers path -> its cell (every column there)
     entries: dict[str, list[str]] = field(default_factory=dict)  # list path -> where each entry's row is
     problems: list[Problem] = field(default_factory=list)  # found while reading (formula without a result, …)
     list_hint: str = ""  # where the list entries of this order are expected to be
@@ -86,7 +98,7 @@ class SheetOrder:
         """A validation problem, re-addressed to the row and column its value came from."""
         path = problem.path
         if path in self.cells:
-            return Problem(self.cells[path], "", problem.expected, problem.found)
+            return Problem(str(self.cells[path]), "", problem.expected, problem.found)
         entry = re.fullmatch(r"(.+?)\[(\d+)\](?:\.(.+))?", path)
         if entry and int(entry.group(2)) < len(self.entries.get(entry.group(1), ())):
             row = self.entries[entry.group(1)][int(entry.group(2))]
@@ -367,7 +379,9 @@ def _csv_table(path: Path) -> tuple[_Table, list[str]]:
         raise InputError(Problem(file, "", "a readable csv file", str(exc))) from None
     header_row, header_values = _header_row(enumerate(records, 1), file, None)
     table = _Table(file, None, {i + 1: v.strip() for i, v in enumerate(header_values) if v.strip()}, [])
-    for number, values in enumerate(records[header_row:], header_row + 1):
+    del text
+    for number in range(header_row + 1, len(records) + 1):
+        values, records[number - 1] = records[number - 1], None  # the text goes as its cells are made
         found = {i + 1: _Cell(v) for i, v in enumerate(values) if v.strip()}
         table.headerless |= {c for c in found if c not in table.headers}
         if found:
@@ -423,12 +437,12 @@ def _check_headers(table: _Table, known: dict[str, Question], other: set[str], n
     return used
 
 
-def _read_cell(order: SheetOrder, cell: _Cell, q: Question | None, epoch, location: str, target: dict,
+def _read_cell(order: SheetOrder, cell: _Cell, q: Question | None, epoch, location: Location, target: dict,
                relative: str) -> None:
     try:
         value = _convert(cell, q, epoch) if q else (cell.value.strip() if isinstance(cell.value, str) else cell.value)
     except _Unreadable as bad:
-        order.problems.append(Problem(location, "", bad.expected, bad.found))
+        order.problems.append(Problem(str(location), "", bad.expected, bad.found))
         return
     _set(target, relative, value)
 
@@ -475,7 +489,7 @@ def _read_xlsx(path: Path, interview: Interview, columns: Columns, known_paths) 
         where = orders_table.where(row)
         order = SheetOrder("", where)
         for column, (header, q) in order_cols.items():
-            order.cells[header] = f"{where}, column '{header}'"
+            order.cells[header] = Location(where, header)
             if column in cells:
                 _read_cell(order, cells[column], q, epoch, order.cells[header], order.raw, header)
         key_column = next(c for c, (h, _) in order_cols.items() if h == KEY)
@@ -487,7 +501,7 @@ def _read_xlsx(path: Path, interview: Interview, columns: Columns, known_paths) 
         if len(same) > 1:
             for order in same:
                 others = ", ".join(o.where.rsplit(" ", 1)[-1] for o in same if o is not order)
-                order.problems.append(Problem(order.cells[KEY], "", "a contract number used by one order row only",
+                order.problems.append(Problem(str(order.cells[KEY]), "", "a contract number used by one order row only",
                                               f"{number!r}, also in row {others}"))
     stray: list[Problem] = []
     for lq in columns.lists:
@@ -519,7 +533,7 @@ def _read_xlsx(path: Path, interview: Interview, columns: Columns, known_paths) 
                 if column == key_column:
                     continue
                 answers_path = f"{lq.path}[{index}].{header}"
-                owner.cells[answers_path] = f"{where}, column '{header}' ({answers_path})"
+                owner.cells[answers_path] = Location(where, header, answers_path)
                 if column in cells:
                     _read_cell(owner, cells[column], q, epoch, owner.cells[answers_path], entry, header)
     return SheetBatch(orders, stray, notes)
@@ -546,7 +560,8 @@ def _read_csv(path: Path, interview: Interview, columns: Columns, known_paths) -
     first: dict[tuple[str, str], tuple[int, str]] = {}  # (number, path) -> (row, value as written)
     stray: list[Problem] = []
     key_column = next(c for c, (h, _) in used.items() if h == KEY)
-    for row, cells in table.rows:
+    for index, (row, cells) in enumerate(table.rows):
+        table.rows[index] = None  # each row's cells go once read into its order: the sheet is not held twice
         if not any(c in used for c in cells):
             continue
         where = table.where(row)
@@ -565,7 +580,7 @@ def _read_csv(path: Path, interview: Interview, columns: Columns, known_paths) -
             lst = list_of(header)
             if lst:
                 continue
-            location = f"{where}, column '{header}'"
+            location = Location(where, header)
             order.cells.setdefault(header, location)
             cell = cells.get(column)
             if cell is None:
@@ -575,7 +590,7 @@ def _read_csv(path: Path, interview: Interview, columns: Columns, known_paths) -
                 first_row, first_value = first[(number, header)]
                 if written != first_value:
                     order.problems.append(Problem(
-                        location, "", f"the same value on every row of contract {number!r} (row {first_row} has "
+                        str(location), "", f"the same value on every row of contract {number!r} (row {first_row} has "
                                       f"{first_value!r})", repr(written)))
                 continue
             first[(number, header)] = (row, written)
@@ -595,7 +610,7 @@ def _read_csv(path: Path, interview: Interview, columns: Columns, known_paths) -
                     continue
                 item = header.split(".", 1)[1]
                 answers_path = f"{lst}[{index}].{item}"
-                order.cells[answers_path] = f"{where}, column '{header}' ({answers_path})"
+                order.cells[answers_path] = Location(where, header, answers_path)
                 if column in cells:
                     _read_cell(order, cells[column], q, epoch, order.cells[answers_path], entry, item)
     return SheetBatch(list(orders.values()), stray, notes)
