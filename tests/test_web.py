@@ -474,3 +474,18 @@ def test_an_answer_left_at_its_default_shows_its_follow_up_questions(client):
     saved = client.get("/download/answers.yaml", base_url=BASE).get_data(as_text=True)
     assert "marking: Property of Northwind" in saved and "owner:" not in saved
     assert client.get("/download/sales_contract.docx", base_url=BASE).status_code == 200
+
+
+def test_a_busy_or_impossible_port_is_a_clear_error():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = run_cli("serve", "--port", str(port))
+    assert busy.returncode == 2
+    assert busy.stderr.strip() == (f"contractgen: error: --host 127.0.0.1 --port {port}: expected an address this "
+                                   "computer can listen on (another --port, or stop the program using it), found "
+                                   "Address already in use")
+    assert "is at http" not in busy.stdout  # nothing claims to be served
+    impossible = run_cli("serve", "--port", "99999")
+    assert impossible.returncode == 2 and "expected a port number from 1 to 65535, found 99999" in impossible.stderr

@@ -446,15 +446,27 @@ def serve(host: str = "127.0.0.1", port: int = 8000, interview: str = "order_set
     """Run the web interview with waitress until interrupted."""
     import waitress
 
+    if not 1 <= port <= 65535:
+        raise InputError(Problem("--port", "", "a port number from 1 to 65535", str(port)))
     app = create_app(interview, host, port)
+    try:  # bind before saying where: a busy port is the user's to change, not an internal error
+        # waitress refuses bodies beyond this before Flask sees them; Flask's own limit (MAX_UPLOAD) is
+        # lower and answers with a readable page
+        server = waitress.create_server(app, host=host, port=port, threads=4, ident="contractgen",
+                                        max_request_body_size=16 * MAX_UPLOAD)
+    except OSError as exc:
+        raise InputError(Problem(f"--host {host} --port {port}", "", "an address this computer can listen on "
+                                 "(another --port, or stop the program using it)", exc.strerror or str(exc))) from None
     if not is_loopback(host):
         print(f"warning: serving on {host}, not on this computer only: anyone who can reach it on port {port} "
               "can read and change the answers (there is no login). Use the default 127.0.0.1 unless you mean it.",
               file=sys.stderr, flush=True)
     shown = f"[{host}]" if ":" in host else host
     print(f"contractgen: the interview for {interview} is at http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
-    # waitress refuses bodies beyond this before Flask sees them; Flask's own limit (MAX_UPLOAD) is lower
-    # and answers with a readable page
-    waitress.serve(app, host=host, port=port, threads=4, ident="contractgen", max_request_body_size=16 * MAX_UPLOAD,
-                   _quiet=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("contractgen: stopped; answers not downloaded are gone with the server.", flush=True)
+    finally:
+        server.close()
     return 0
