@@ -85,9 +85,20 @@ def test_another_host_is_served_with_a_warning(monkeypatch, capsys):
     from contractgen.web import app as web
 
     calls = []
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append(kw))
+
+    class Server:  # what waitress.create_server returns, without listening on a real interface
+        def __init__(self, app, **kw):
+            calls.append(kw)
+
+        def run(self):
+            calls.append("ran")
+
+        def close(self):
+            calls.append("closed")
+
+    monkeypatch.setattr(waitress, "create_server", Server)
     assert web.serve("0.0.0.0", 8123, "sales_contract") == 0
-    assert calls[0]["host"] == "0.0.0.0" and calls[0]["port"] == 8123
+    assert calls[0]["host"] == "0.0.0.0" and calls[0]["port"] == 8123 and calls[1:] == ["ran", "closed"]
     assert "warning: serving on 0.0.0.0" in capsys.readouterr().err
     web.serve("127.0.0.1", 8124, "sales_contract")
     assert "warning" not in capsys.readouterr().err
