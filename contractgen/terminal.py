@@ -19,6 +19,7 @@ from .expressions import has_path, lookup
 from .interview import Block, Interview, Question, available_interviews, load_interview
 from .model import Text
 from .output import atomic_write, write_files
+from .problems_zh import expected_zh, found_zh
 from .validation import describe, examine
 from .yamlio import load_yaml_file
 
@@ -73,19 +74,6 @@ UI = {
     "nothing": Text("Stopped before any answer; nothing was saved.", "尚未填写任何答案即已中止，未保存文件。"),
 }
 
-# Chinese for the fixed parts of validation's English messages; the rest of a message stays English.
-_ZH_EXPECTED = [
-    (r"an answer \(this field is required\)", "答案（此项必填）"),
-    (r"one line of text without line breaks or control characters", "单行文字，不得含换行符或控制字符"),
-    (r"a number from (\S+) to (\S+)", r"\1至\2之间的数字"),
-    (r"at most ([\d,]+) characters", r"不超过\1个字符"),
-    (r"a whole number", "整数"),
-    (r"a number", "数字"),
-    (r"a date \(YYYY-MM-DD\)", "日期（YYYY-MM-DD）"),
-    (r"an e-mail address", "电子邮箱地址"),
-    (r"one of: (.*)", r"以下之一：\1"),
-]
-
 _COLOURS = {"head": "1", "error": "31", "ok": "32", "dim": "2"}
 
 
@@ -104,10 +92,6 @@ class TerminalInterview:
         self.rejected: dict = {}  # answers of the --resume file that failed the checks, until answered again
         self.section = None
         self.colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        self.zh_expected = {c.expected.en: c.expected.zh for c in interview.checks}
-        for q in _all_questions(interview):
-            if q.expected:
-                self.zh_expected[q.expected.en] = q.expected.zh
 
     # -- words and lines ---------------------------------------------------------------------------
 
@@ -139,10 +123,11 @@ class TerminalInterview:
         return text if len(text) <= width else text[:width - 1] + "…"
 
     def say_problem(self, problem: Problem) -> None:
-        expected = problem.expected
         if self.lang == "zh":
-            expected = self.zh_expected.get(expected) or _zh_expected(expected)
-        self.say(self.t("problem", expected=expected, found=problem.found), "error")
+            expected, found = expected_zh(problem, self.interview), found_zh(problem.found)
+        else:
+            expected, found = problem.expected, problem.found
+        self.say(self.t("problem", expected=expected, found=found), "error")
 
     def header(self, number: int, block: Block) -> None:
         if self.section != block.id:
@@ -593,19 +578,6 @@ class TerminalInterview:
             self.say()
             self.save_partial()
             return 2
-
-
-def _all_questions(interview: Interview):
-    for _, question in interview.questions():
-        yield question
-        yield from question.item
-
-
-def _zh_expected(expected: str) -> str:
-    for pattern, replacement in _ZH_EXPECTED:
-        if re.fullmatch(pattern, expected):
-            return re.sub(pattern, replacement, expected)
-    return expected
 
 
 def _in_order(data: dict, questions: tuple[Question, ...]) -> dict:

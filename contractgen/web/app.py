@@ -130,7 +130,7 @@ def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port:
         if line:
             label = f"{u('line', n=line)} · {label}"
         href = (url_for("section", block_id=block.id) + "#" + field_anchor(p.path)) if block else url_for("review")
-        return {"label": label, "text": problem_text(p, s.lang, q, interview), "href": href,
+        return {"label": label, "text": problem_text(p, s.lang, interview), "href": href,
                 "section": t(block.title) if block else ""}
 
     def problems_of(s: Session) -> list[Problem]:

@@ -77,12 +77,12 @@ def errors_shown(session: Session, block: Block, path: str) -> bool:
     return block.id in session.submitted or path in session.touched or path in session.refused
 
 
-def field_errors(session: Session, interview: Interview, block: Block, path: str, question: Question,
+def field_errors(session: Session, interview: Interview, block: Block, path: str,
                  by_path: dict[str, list[Problem]]) -> list[str]:
     if not errors_shown(session, block, path):
         return []
     found = session.refused[path].problems if path in session.refused else by_path.get(path, [])
-    return [problem_text(p, session.lang, question, interview) for p in found]
+    return [problem_text(p, session.lang, interview) for p in found]
 
 
 def block_fields(session: Session, interview: Interview, block: Block, problems: list[Problem]) -> list[Field]:
@@ -102,7 +102,7 @@ def block_fields(session: Session, interview: Interview, block: Block, problems:
                     _field(session, interview, block, f"{prefix}.{iq.path}", iq, shown, by_path,
                            hint=_hint(iq, lang, lambda name, e=entry: _entry_value(e, name)))
                     for iq in q.item]))
-            fields.append(Field(q.path, q, "list", "", shown, field_errors(session, interview, block, q.path, q, by_path),
+            fields.append(Field(q.path, q, "list", "", shown, field_errors(session, interview, block, q.path, by_path),
                                 entries=entries))
         else:
             fields.append(_field(session, interview, block, q.path, q, shown, by_path,
@@ -115,7 +115,7 @@ def _field(session: Session, interview: Interview, block: Block, path: str, q: Q
     value = stored_text(session, path)
     if value == "" and path not in session.refused and q.default is not None:
         value = display(q.default)  # offered, and stored once the page is saved
-    return Field(path, q, WIDGETS[q.type], value, shown, field_errors(session, interview, block, path, q, by_path),
+    return Field(path, q, WIDGETS[q.type], value, shown, field_errors(session, interview, block, path, by_path),
                  hint)
 
 
