@@ -8,9 +8,10 @@ answers either saves build exactly as `contractgen build` builds them.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import re
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -36,16 +37,6 @@ def is_shown(question: Question, data: dict) -> bool:
         return bool(question.show_if.evaluate(data))
     except Exception:  # noqa: BLE001 - a condition on a question not answered yet
         return False
-
-
-def shown_questions(interview: Interview, data: dict) -> Iterator[tuple[Block, Question]]:
-    """(block, question) in interview order, for the questions the current answers show."""
-    for block in interview.blocks:
-        if not block_present(block, data):
-            continue
-        for question in block.questions:
-            if is_shown(question, data):
-                yield block, question
 
 
 def parse_answer(question: Question, text: str) -> Any:
@@ -294,17 +285,28 @@ def answers_yaml(data: dict, interview: Interview) -> str:
     """The answers as an answers file: sections in interview order, numbers exactly as validated
     (9617.00 stays 9617.00), so `contractgen build` of the file builds what the interview showed."""
     header = f"# Answers for contractgen ({interview.id}); build with: contractgen build <this file>\n"
-    body = yaml.dump(_ordered(data, interview), Dumper=_AnswersDumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100)
+    ordered = _ordered(data, tuple(q for _, q in interview.questions()))
+    body = yaml.dump(ordered, Dumper=_AnswersDumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
+                     width=100)
     return header + body
 
 
-def _ordered(data: dict, interview: Interview) -> dict:
+def _ordered(data: dict, questions: tuple[Question, ...]) -> dict:
+    """The answers with each mapping's keys in question order, at every depth (an answer given again in
+    a review or on another page would otherwise move to the end); keys no question asks keep their
+    place after."""
     order: list[str] = []
-    for _, q in interview.questions():
-        top = q.path.split(".")[0]
-        if top not in order:
-            order.append(top)
+    for question in questions:
+        key = question.path.split(".")[0]
+        if key not in order:
+            order.append(key)
     out = {key: data[key] for key in order if key in data}
-    out.update({k: v for k, v in data.items() if k not in out})
+    out.update((key, value) for key, value in data.items() if key not in out)
+    for key, value in out.items():
+        inner = tuple(replace(q, path=q.path[len(key) + 1:]) for q in questions if q.path.startswith(key + "."))
+        if isinstance(value, dict) and inner:
+            out[key] = _ordered(value, inner)
+        listed = next((q for q in questions if q.path == key and q.type == "list"), None)
+        if isinstance(value, list) and listed:
+            out[key] = [_ordered(entry, listed.item) if isinstance(entry, dict) else entry for entry in value]
     return out

@@ -10,7 +10,6 @@ import copy
 import os
 import re
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from . import questionnaire as qn
@@ -393,8 +392,7 @@ class TerminalInterview:
     # -- finishing ---------------------------------------------------------------------------------
 
     def final_data(self) -> dict:
-        questions = tuple(q for _, q in self.interview.questions())
-        return _in_order(_drop_empty(qn.without_hidden(self.interview, self.data)), questions)
+        return _drop_empty(qn.without_hidden(self.interview, self.data))
 
     def finish(self) -> int:
         from .risk import assess, summary_text
@@ -479,7 +477,7 @@ class TerminalInterview:
         for path, value in self.rejected.items():  # a stop before they are answered again must not lose them
             if qn.get_answer(partial, path) is None and path not in self.skipped:
                 qn.set_answer(partial, path, value)
-        return _in_order(partial, tuple(q for _, q in self.interview.questions()))
+        return partial
 
     def count(self) -> int:
         total = 0
@@ -578,26 +576,6 @@ class TerminalInterview:
             self.say()
             self.save_partial()
             return 2
-
-
-def _in_order(data: dict, questions: tuple[Question, ...]) -> dict:
-    """The answers with each mapping's keys in question order (answers given again after --resume or
-    in the review would otherwise move to the end); keys no question asks keep their place after."""
-    order: list[str] = []
-    for question in questions:
-        key = question.path.split(".")[0]
-        if key not in order:
-            order.append(key)
-    out = {key: data[key] for key in order if key in data}
-    out.update((key, value) for key, value in data.items() if key not in out)
-    for key, value in out.items():
-        inner = tuple(replace(q, path=q.path[len(key) + 1:]) for q in questions if q.path.startswith(key + "."))
-        if isinstance(value, dict) and inner:
-            out[key] = _in_order(value, inner)
-        listed = next((q for q in questions if q.path == key and q.type == "list"), None)
-        if isinstance(value, list) and listed:
-            out[key] = [_in_order(entry, listed.item) if isinstance(entry, dict) else entry for entry in value]
-    return out
 
 
 def _drop_empty(value):
