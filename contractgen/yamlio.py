@@ -144,9 +144,7 @@ def _duplicate_key(root: Node) -> tuple[str, Node] | None:
 MAX_DEPTH = 64  # real answers nest 4 deep; libyaml's composer recurses on the C stack and would crash
 
 
-def _too_deep(text: str) -> bool:
-    """Nesting deeper than MAX_DEPTH, found from the parser's events (a loop, not recursion)."""
-    events = _Loader(text)
+def _depth_exceeded(events) -> bool:
     depth = 0
     try:
         while (event := events.get_event()) is not None:
@@ -156,11 +154,27 @@ def _too_deep(text: str) -> bool:
                     return True
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
-        return False  # the real parse below reports it with its line
     finally:
         events.dispose()
     return False
+
+
+def _too_deep(text: str) -> bool:
+    """Nesting deeper than MAX_DEPTH, found from the parser's events (a loop, not recursion).
+
+    libyaml has a depth limit of its own (PyYAML >= 6.0.3's bundled libyaml stops its scanner at
+    1,000 flow levels, before any event), so when the fast parser fails the text is walked again by
+    PyYAML's pure-Python parser, which has no such limit and stops at ours: our message wins,
+    whatever the PyYAML version.
+    """
+    try:
+        return _depth_exceeded(_Loader(text))
+    except yaml.YAMLError:
+        pass
+    try:
+        return _depth_exceeded(yaml.SafeLoader(text))
+    except yaml.YAMLError:
+        return False  # the real parse below reports it with its line
 
 
 def load_yaml_text(text: str, source: str):

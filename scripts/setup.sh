@@ -24,7 +24,10 @@ PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip
+# Every version comes from the lock (constraints.txt; scripts/lock.sh upgrades it). As an environment
+# variable the constraint also reaches pip's isolated build of contractgen itself (hatchling, babel).
+export PIP_CONSTRAINT="$PWD/constraints.txt"
+.venv/bin/python -m pip install -q pip
 .venv/bin/python -m pip install -q -e '.[test]'
 # The label catalog's .mo is a build product (the editable install above compiles it too); compile
 # it here as well so a checkout always runs on the current .po.
