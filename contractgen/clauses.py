@@ -105,7 +105,7 @@ class LibraryClause:
         return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one loaded library is one value: hashed by identity, for caches
 class ClauseLibrary:
     clauses: dict[str, LibraryClause]
     folder: Path

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from string import Formatter
 from typing import Any, Callable
 
 from jinja2 import ChainableUndefined, nodes
@@ -30,6 +31,7 @@ class ExpressionSyntaxError(ValueError):
 class Expression:
     source: str
     paths: frozenset[str]
+    escapes: tuple[str, ...]  # what sandbox_escapes() finds in it; a library refuses any
     _compiled: Callable[..., Any] = field(repr=False, compare=False)
 
     def evaluate(self, context: dict) -> bool:
@@ -50,7 +52,7 @@ def compile_expression(source: str) -> Expression:
         tree = _env.parse("{{ (" + source + ") }}")
     except TemplateSyntaxError as exc:
         raise ExpressionSyntaxError(f"{exc.message} in {source!r}") from None
-    return Expression(source, frozenset(variable_paths(tree)), compiled)
+    return Expression(source, frozenset(variable_paths(tree)), tuple(sandbox_escapes(tree)), compiled)
 
 
 def variable_paths(tree: nodes.Template) -> set[str]:
@@ -89,6 +91,57 @@ def variable_paths(tree: nodes.Template) -> set[str]:
 
     visit(tree)
     return found
+
+
+# Filters that read an attribute named by a string: `attr('x')`, `map(attribute='x')`, `selectattr('x')` …
+_ATTRIBUTE_BY_POSITION = frozenset({"attr", "selectattr", "rejectattr", "groupby"})
+
+
+def sandbox_escapes(tree: nodes.Template) -> list[str]:
+    """Every read of a name starting with an underscore (`''.__class__`, `x['_y']`, `x | attr('__dict__')`,
+    `'{0.__class__}'.format(x)`), and every attribute name computed at run time: the ways out of Jinja's
+    sandbox. The sandbox refuses them when rendering; a library refuses them before any order does."""
+    found: list[str] = []
+
+    def name(value: str, how: str) -> None:
+        hidden = [part for part in value.split(".") if part.startswith("_")]
+        if hidden:
+            found.append(f"{how} {hidden[0]}, a name starting with an underscore")
+
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Test, nodes.Call)):
+        if isinstance(node, nodes.Getattr):
+            name(node.attr, "reads")
+        elif isinstance(node, nodes.Getitem):
+            if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                name(node.arg.value, "reads")
+            elif any(isinstance(c.value, str) for c in node.arg.find_all(nodes.Const)):
+                found.append("reads an item whose name is computed")
+        elif isinstance(node, (nodes.Filter, nodes.Test)):
+            for argument in _attribute_arguments(node):
+                if isinstance(argument, nodes.Const) and isinstance(argument.value, str):
+                    name(argument.value, f"{node.name}() reads")
+                else:
+                    found.append(f"{node.name}() reads an attribute whose name is computed")
+        elif isinstance(node.node, nodes.Getattr) and node.node.attr in ("format", "format_map"):
+            receiver = node.node.node
+            if isinstance(receiver, nodes.Const) and isinstance(receiver.value, str):
+                for field_name in _format_fields(receiver.value):
+                    name(field_name.replace("[", ".").replace("]", ""), f"{node.node.attr}() reads")
+            else:
+                found.append(f"{node.node.attr}() with a computed format string")
+    return sorted(set(found))
+
+
+def _attribute_arguments(node: nodes.Filter | nodes.Test) -> list[nodes.Expr]:
+    named = [keyword.value for keyword in node.kwargs if keyword.key == "attribute"]
+    return named + (node.args[:1] if node.name in _ATTRIBUTE_BY_POSITION else [])
+
+
+def _format_fields(template: str) -> list[str]:
+    try:
+        return [field_name for _, field_name, _, _ in Formatter().parse(template) if field_name]
+    except ValueError:  # not a valid format string: str.format would refuse it too
+        return []
 
 
 _ABSENT = object()

@@ -22,12 +22,12 @@ import cerberus
 
 from . import uscc
 from .answers import known_answer_paths
+from .clause_checks import choice_paths, is_provided
 from .clauses import ClauseLibrary, LintProblem, read_library
 from .derived import derive, round_money
 from .errors import ContractgenError, LibraryError
 from .expressions import Expression, ExpressionSyntaxError, compile_expression
 from .interview import Interview
-from .lint import _choice_paths, _provided
 from .model import Text
 from .resources import data_path
 from .yamlio import load_yaml_file, source_text
@@ -252,7 +252,7 @@ def _path_problem(path: str, answers: frozenset[str], choices: frozenset[str]) -
         if name not in FACTS:
             return f"when uses {path}, which is not a fact (facts are: {', '.join(sorted(FACTS))})"
         return None
-    if not _provided(path, answers, choices):
+    if not is_provided(path, answers, choices):
         return f"when uses {path}, which is not an answers field, a derived value or a fact"
     return None
 
@@ -299,7 +299,7 @@ def read_rules(folder: Path | None = None, library: ClauseLibrary | None = None
     problems: list[LintProblem] = []
     rules = _parse_rules(Path(folder or data_path("risk_rules")), problems)
     library = library if library is not None else bundled_clauses()
-    answers, choices = known_answer_paths(), _choice_paths()
+    answers, choices = known_answer_paths(), choice_paths()
     for rule in rules:
         for clause_id in rule.clauses:
             if clause_id not in library.clauses:

@@ -1,13 +1,15 @@
 """Clause selection: which clauses of a document apply to this order, in the definition's order.
 
 A clause is selected when it is listed by the document (by id, or by `topic.*`), applies to the
-document, is approved, and its `when` holds for the answers. `requires` and `excludes` are then
-checked over the selection: a breach is a library fault (exit 1) naming both clauses.
+document, is approved, and its `when` holds for the answers. Each selected clause must pass the
+linter's clause checks, and `requires` and `excludes` are then checked over the selection: a breach is a
+library fault (exit 1) naming the clause file, or both clauses.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .clause_checks import refuse_faulty
 from .clauses import ClauseLibrary, LibraryClause
 from .definitions import DocumentDefinition, SectionDefinition
 from .errors import LibraryError
@@ -42,7 +44,9 @@ def select(definition: DocumentDefinition, library: ClauseLibrary, context: dict
                           if (c.when is None or c.when.evaluate(context)) and c not in chosen)
         if chosen or tables:
             sections.append(SelectedSection(section, tuple(chosen), tuple(tables)))
-    _check_relations(definition, [c for s in sections for c in s.clauses])
+    selected = [c for s in sections for c in s.clauses]
+    refuse_faulty(selected, library)
+    _check_relations(definition, selected)
     return sections
 
 

@@ -1,13 +1,23 @@
 """`contractgen clauses lint`: the shipped library is clean, and every kind of mistake is caught."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
 
 import pytest
+import yaml
 
+from contractgen.answers import load_answers
+from contractgen.assembly import assemble
+from contractgen.build import interview_for
+from contractgen.clauses import load_library
+from contractgen.definitions import load_definition
+from contractgen.errors import LibraryError
 from contractgen.lint import lint
+
+from conftest import EXAMPLE, ROOT
 
 GOOD = """\
 id: {topic}.{name}
@@ -140,3 +150,100 @@ def test_yaml_error_is_reported_not_raised(tmp_path):
     (tmp_path / "payment" / "broken.yaml").write_text("id: [unclosed\n")
     found = messages(tmp_path)
     assert len(found) == 1 and "broken.yaml" in found[0] and "valid YAML" in found[0]
+
+
+def test_requires_cycle(tmp_path):
+    write_clause(tmp_path, name="a", requires="[payment.b]")
+    write_clause(tmp_path, name="b", requires="[payment.c]")
+    write_clause(tmp_path, name="c", requires="[payment.a]")
+    found = lint(tmp_path)
+    for name in "abc":
+        assert any(p.file.endswith(f"{name}.yaml") and p.clause_id == f"payment.{name}"
+                   and "requires cycle" in p.message for p in found), found
+    assert any("payment.a → payment.b → payment.c → payment.a" in p.message for p in found), found
+
+
+ESCAPES = [
+    "{{ ''.__class__ }}",
+    "{{ payment['__class__'] }}",
+    "{{ payment | attr('__class__') }}",
+    "{% if ''.__class__.__mro__ %}x{% endif %}",
+    "{% set hidden = payment._secret %}{{ hidden }}",
+    "{% for line in lines %}{{ line.__dict__ }}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("escape", ESCAPES)
+def test_sandbox_escape_in_text(tmp_path, escape):
+    body = GOOD.format(topic="payment", name="deposit").replace("。\n", "。" + escape + "\n")
+    write_clause(tmp_path, body=body)
+    found = lint(tmp_path)
+    assert any(p.clause_id == "payment.deposit" and "ZH text" in p.message and "underscore" in p.message
+               for p in found), found
+
+
+def test_sandbox_escape_in_when(tmp_path):
+    write_clause(tmp_path, when="\"''.__class__.__base__ is defined\"")
+    found = lint(tmp_path)
+    assert any("when" in p.message and "__class__" in p.message and "underscore" in p.message for p in found), found
+
+
+def test_computed_attr_name_is_refused(tmp_path):
+    body = GOOD.format(topic="payment", name="deposit").replace("。\n", "。{{ payment | attr('_' ~ '_class__') }}\n")
+    write_clause(tmp_path, body=body)
+    found = lint(tmp_path)
+    assert any("attr" in p.message and "computed" in p.message for p in found), found
+
+
+# --- build runs the same clause checks over the clauses an order selects ---------------------------------
+
+
+def edit_clause(folder, clause_file, change):
+    path = folder / clause_file
+    data = yaml.safe_load(path.read_text("utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+
+
+def build_sales_contract(folder):
+    interview = interview_for(["sales_contract"])
+    answers = load_answers(EXAMPLE, interview)
+    return assemble(load_definition("sales_contract"), answers.data, interview, load_library(folder))
+
+
+def zh_only_variable(data):
+    data["text"]["zh"] += "法定代表人：{{ supplier.legal_representative }}。"
+
+
+def escape_in_both(data):
+    for lang in ("en", "zh"):
+        data["text"][lang] += "{{ ''.__class__ }}"
+
+
+@pytest.mark.parametrize("changes, fragment", [
+    ({"parties/recitals.yaml": zh_only_variable}, "only in ZH: supplier.legal_representative"),
+    ({"parties/recitals.yaml": escape_in_both}, "underscore"),
+    ({"parties/recitals.yaml": lambda d: d.update(requires=["parties.definitions"]),
+      "parties/definitions.yaml": lambda d: d.update(requires=["parties.recitals"])}, "requires cycle"),
+])
+def test_build_refuses_what_lint_refuses_in_a_selected_clause(tmp_path, changes, fragment):
+    folder = tmp_path / "clause_library"
+    shutil.copytree(ROOT / "clause_library", folder)
+    for clause_file, change in changes.items():
+        edit_clause(folder, clause_file, change)
+    with pytest.raises(LibraryError) as err:
+        build_sales_contract(folder)
+    message = str(err.value)
+    assert str(folder / "parties" / "recitals.yaml") in message and fragment in message, message
+    for problem in lint(folder):  # the same checks, so the same words
+        if problem.clause_id == "parties.recitals":
+            assert problem.message in message
+
+
+def test_a_fault_in_a_clause_the_order_does_not_select_does_not_stop_its_build(tmp_path):
+    folder = tmp_path / "clause_library"
+    shutil.copytree(ROOT / "clause_library", folder)
+    edit_clause(folder, "dispute/hkiac.yaml", zh_only_variable)
+    assert any(p.clause_id == "dispute.hkiac" for p in lint(folder))
+    document = build_sales_contract(folder)
+    assert "dispute.hkiac" not in {c.id for s in document.sections for c in s.clauses}
