@@ -2,7 +2,10 @@
 
 Every rule comes from questionnaire.py, which the web interview shares: an answer accepted here is
 one `contractgen build` accepts. This module only asks, shows and saves. It uses plain input() and
-print(), so it behaves the same in a terminal, under pexpect and with answers piped in.
+print(), so it behaves the same in a terminal, under pexpect and with answers piped in; in a terminal,
+readline gives input() line editing (arrow keys, Home, End) and history (Up brings back an earlier line,
+such as a refused answer to correct). The history is kept for the session only: answers such as bank
+accounts are not written to a history file; --resume is how answers outlive the session.
 """
 from __future__ import annotations
 
@@ -11,6 +14,11 @@ import os
 import re
 import sys
 from pathlib import Path
+
+try:
+    import readline  # noqa: F401  (importing it is what turns on line editing for input())
+except ImportError:  # a Python built without it (Windows): plain input() still works
+    pass
 
 from . import questionnaire as qn
 from .errors import InputError, Problem

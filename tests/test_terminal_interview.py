@@ -34,7 +34,8 @@ ANSWERS = {
     "buyer.address_en": [("A" * 5000, "expected at most 300 characters, found"),
                          ("1200 Harbor Ave, Seattle, WA 98101, USA", None)],
     "buyer.country": "us",
-    "buyer.representative": [("Jane\x01Doe", "without line breaks or control characters"), ("Jane Doe", None)],
+    # Ctrl-V Ctrl-A: how a control character gets into a line in a readline terminal (Ctrl-A alone moves home)
+    "buyer.representative": [("Jane\x16\x01Doe", "without line breaks or control characters"), ("Jane Doe", None)],
     "buyer.email": "jane@northwind.example",
     "supplier.name_zh": "深圳市华信家居用品有限公司",
     "supplier.name_en": "Shenzhen Huaxin Houseware Co., Ltd.",
@@ -245,3 +246,26 @@ def test_an_existing_file_is_not_replaced(tmp_path):
     child.close()
     assert child.exitstatus == 2
     assert "--resume" in child.before and (tmp_path / "order.yaml").read_text() == "contract: {number: X}\n"
+
+
+LEFT, UP, BACKSPACE = "\x1b[D", "\x1b[A", "\x7f"
+
+
+def test_line_editing_and_history(tmp_path):
+    """Arrow keys edit the line (readline), and Up brings back an earlier line to fix it."""
+    child = spawn(tmp_path, "sales_contract", "-o", "order.yaml")
+    child.expect(r"\(contract\.number\) > ")
+    child.send("SC-2026-142" + LEFT * 3 + "0\r")  # a missing digit, put in the middle of the line
+    child.expect(r"\(contract\.date\)[^\r\n]*> ")
+    child.send("2026-11-31\r")  # 31 November: refused and asked again
+    child.expect("expected")
+    child.expect(r"\(contract\.date\)[^\r\n]*> ")
+    child.send(UP + BACKSPACE * 2 + "23\r")  # the refused line, recalled and corrected
+    child.expect(r"\(contract\.place_of_signing\)[^\r\n]*> ")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130, child.before
+    saved = yaml.safe_load((tmp_path / "order.yaml").read_text(encoding="utf-8"))
+    assert saved["contract"]["number"] == "SC-2026-0142"
+    assert str(saved["contract"]["date"]) == "2026-11-23"
