@@ -15,6 +15,7 @@ from .errors import InputError, Problem
 from .interview import Interview, load_interview, merge_interviews
 from .model import Document
 from .output import write_files
+from .progress import Progress
 from .render import LAYOUTS
 from .validation import Answers
 
@@ -96,9 +97,22 @@ def output_stem(document: Document, layout: str) -> str:
     return f"{document.reference}-{document.kind}" + ("" if layout == "parallel" else f".{layout}")
 
 
-def render_all(documents: list[Document], formats: list[str], layout: str) -> dict[str, dict[str, bytes]]:
-    """{output stem: {format: bytes}}; PDFs are converted from the DOCX in one LibreOffice run."""
-    out = {output_stem(d, layout): {f: render(d, f, layout) for f in formats if f != "pdf"} for d in documents}
+def render_all(documents: list[Document], formats: list[str], layout: str,
+               progress: Progress | None = None) -> dict[str, dict[str, bytes]]:
+    """{output stem: {format: bytes}}; PDFs are converted from the DOCX in one LibreOffice run. Each file
+    done advances `progress` (the CLI's lines on stderr; a PDF run is long and otherwise silent)."""
+    def done(name: str) -> None:
+        if progress:
+            progress.advance(name)
+
+    out: dict[str, dict[str, bytes]] = {}
+    for document in documents:
+        stem = output_stem(document, layout)
+        out[stem] = {}
+        for fmt in formats:
+            if fmt != "pdf":
+                out[stem][fmt] = render(document, fmt, layout)
+                done(f"{stem}.{fmt}")
     if "pdf" in formats:
         from .render.pdf import docx_to_pdf
 
@@ -106,20 +120,23 @@ def render_all(documents: list[Document], formats: list[str], layout: str) -> di
         for document in documents:
             stem = output_stem(document, layout)
             sources[stem] = (out[stem].get("docx") or render(document, "docx", layout), document.date)
+        if progress:
+            progress.note(f"converting {len(sources)} document(s) to PDF with LibreOffice …")
         for stem, pdf in docx_to_pdf(sources).items():
             out[stem]["pdf"] = pdf
+            done(f"{stem}.pdf")
     return {stem: {f: outputs[f] for f in formats} for stem, outputs in out.items()}
 
 
 def build(answers_path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: Path,
-          force: bool = False) -> BuildResult:
+          force: bool = False, progress: Progress | None = None) -> BuildResult:
     for fmt in formats:
         if fmt not in FORMATS:
             raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
     if layout not in LAYOUTS:
         raise InputError(Problem("--layout", "", f"one of: {', '.join(LAYOUTS)}", repr(layout)))
     answers, docs = assemble_documents(answers_path, resolve_documents(documents))
-    rendered = render_all(docs, formats, layout)
+    rendered = render_all(docs, formats, layout, progress)
     files: dict[Path, bytes] = {}
     updates: set[Path] = set()
     for document in docs:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import textwrap
 import traceback
 from pathlib import Path
 
+from .definitions import available_documents
 from .errors import ContractgenError, InputError, ValidationError
+from .interview import available_interviews
+from .manifest import tool_version
+from .progress import Progress
 from .render import LAYOUTS
 
 DEMO_ORDER = "houseware-tooling.yaml"
@@ -27,10 +33,21 @@ def _report_files(files) -> None:
         _print(f"  {status:9} {path}")
 
 
-def cmd_build(args) -> int:
-    from .build import build
+def _progress(documents: list[str], formats: list[str]) -> Progress:
+    """One line per file made, on stderr (a bar on a terminal): stdout stays the list of files written."""
+    return Progress(len(documents) * len(formats), sys.stderr, "files")
 
-    result = build(args.answers, args.docs, args.format, args.layout, Path(args.output or "."), args.force)
+
+def cmd_build(args) -> int:
+    from .build import build, resolve_documents
+
+    documents = resolve_documents(args.docs)
+    progress = _progress(documents, args.format)
+    try:
+        result = build(args.answers, documents, args.format, args.layout, Path(args.output or "."), args.force,
+                       progress)
+    finally:
+        progress.close()
     _warn_unknown(result.answers)
     _print(f"Built {len(result.documents)} document(s) for contract {result.documents[0].reference}:")
     _report_files(result.files)
@@ -44,7 +61,12 @@ def cmd_demo(args) -> int:
     order = data_path("examples", DEMO_ORDER)
     outdir = Path(args.output)
     formats = ["docx", "md"] if args.no_pdf else ["docx", "pdf", "md"]
-    result = build(order, resolve_documents(["all"]), formats, args.layout, outdir, args.force)
+    documents = resolve_documents(["all"])
+    progress = _progress(documents, formats)
+    try:
+        result = build(order, documents, formats, args.layout, outdir, args.force, progress)
+    finally:
+        progress.close()
     _print(f"Demo order: {order}")
     _print(f"Built the document set for contract {result.documents[0].reference} into {outdir}/:")
     _report_files(result.files)
@@ -113,10 +135,8 @@ def cmd_batch_template(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .interview import load_interview
     from .web.app import serve
 
-    load_interview(args.interview)  # an unknown name fails here, with the list of known ones
     return serve(args.host, args.port, args.interview)
 
 
@@ -176,16 +196,42 @@ def cmd_clauses_lint(args) -> int:
     return 0
 
 
+class DocumentNames(argparse.Action):
+    """`--docs a b` or `--docs a,b`. Each name is checked as it is parsed, so a file name the list swallowed
+    (`build --docs all order.yaml`) is a usage error that says where the file goes."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        known = ["all", *available_documents()]
+        names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+        if not names:
+            raise argparse.ArgumentError(self, f"expected document names (one of: {', '.join(known)}), found none")
+        for name in names:
+            if name not in known:
+                looks_like_file = "." in name or os.sep in name or Path(name).exists()
+                hint = "; give the file before --docs, or end the list with --" if looks_like_file else ""
+                raise argparse.ArgumentError(self, f"expected document names (one of: {', '.join(known)}), "
+                                                   f"found {name!r}{hint}")
+        setattr(namespace, self.dest, names)
+
+
 def _parser() -> argparse.ArgumentParser:
+    interviews, documents = available_interviews(), available_documents()
+    interview_help = f"interview name, one of: {', '.join(interviews)}"
+    docs_help = f"comma- or space-separated, from: all (every document), {', '.join(documents)}"
     top = argparse.ArgumentParser(add_help=False)
     top.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    top.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")
     # Sub-commands accept --debug too; SUPPRESS keeps them from resetting a --debug given before them.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the full traceback on errors")
     parser = argparse.ArgumentParser(
-        prog="contractgen", parents=[top],
-        description="Bilingual (EN/ZH) contracts for buying from Chinese factories, from one answers file.")
+        prog="contractgen", parents=[top], formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Bilingual (EN/ZH) contracts for buying from Chinese factories, from one answers file.",
+        epilog="\n".join([*textwrap.wrap(f"interviews: {', '.join(interviews)}", subsequent_indent="  "),
+                          *textwrap.wrap(f"documents (--docs, comma- or space-separated): all, {', '.join(documents)}",
+                                         subsequent_indent="  "),
+                          "", "`contractgen COMMAND --help` describes a command."]))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, handler, help_text: str):
@@ -205,13 +251,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--no-pdf", action="store_true", help="skip the PDFs (they need LibreOffice)")
 
     sub = command("init", cmd_init, "write a commented answers skeleton for an interview")
-    sub.add_argument("interview", help="interview name, e.g. sales_contract")
+    sub.add_argument("interview", choices=interviews, metavar="INTERVIEW", help=interview_help)
     sub.add_argument("-o", "--output", required=True, metavar="FILE", help="answers file to write ('-' for stdout)")
     sub.add_argument("--force", action="store_true", help="replace an existing file")
 
     sub = command("interview", cmd_interview, "answer an interview's questions in the terminal and save the "
                                               "answers file (Ctrl-C saves the answers so far for --resume)")
-    sub.add_argument("interview", help="interview name, e.g. sales_contract")
+    sub.add_argument("interview", choices=interviews, metavar="INTERVIEW", help=interview_help)
     sub.add_argument("-o", "--output", metavar="FILE",
                      help="answers file to save (default: the --resume file, else order.yaml)")
     sub.add_argument("--resume", metavar="FILE", help="continue the answers in FILE (saved by an earlier Ctrl-C)")
@@ -221,8 +267,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("check", cmd_check, "validate an answers file and print the pre-deposit risk summary "
                                       "(exit 3 when a finding is at or above --fail-on)")
     sub.add_argument("answers", help="answers YAML file")
-    sub.add_argument("--docs", nargs="+", default=["sales_contract"], metavar="DOC",
-                     help="documents the answers are for (default: sales_contract; 'all' for every document)")
+    sub.add_argument("--docs", nargs="+", action=DocumentNames, default=["sales_contract"], metavar="DOC",
+                     help=f"documents the answers are for (default: sales_contract); {docs_help}")
     sub.add_argument("--format", default="text", choices=("text", "json"),
                      help="text for reading (default), json for scripts")
     sub.add_argument("--fail-on", default="very-high", choices=("low", "medium", "high", "very-high"),
@@ -231,16 +277,16 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("build", cmd_build, "build documents from an answers file")
     sub.add_argument("answers", help="answers YAML file")
-    sub.add_argument("--docs", nargs="+", default=["sales_contract"], metavar="DOC",
-                     help="documents to build (default: sales_contract; 'all' for every document)")
+    sub.add_argument("--docs", nargs="+", action=DocumentNames, default=["sales_contract"], metavar="DOC",
+                     help=f"documents to build (default: sales_contract); {docs_help}")
     sub.add_argument("--format", default=["docx"], type=lambda s: [f.strip() for f in s.split(",") if f.strip()],
                      help="comma-separated formats: docx, pdf, html, md (default: docx)")
     output_options(sub, None)
 
     sub = command("batch", cmd_batch, "build one document set per order of a spreadsheet (.xlsx or .csv)")
     sub.add_argument("sheet", help="orders.xlsx (sheets 'orders' and 'products') or orders.csv (one row per product line)")
-    sub.add_argument("--docs", nargs="+", default=["sales_contract"], metavar="DOC",
-                     help="documents to build per order (default: sales_contract; 'all' for every document)")
+    sub.add_argument("--docs", nargs="+", action=DocumentNames, default=["sales_contract"], metavar="DOC",
+                     help=f"documents to build per order (default: sales_contract); {docs_help}")
     sub.add_argument("--format", default=["docx"], type=lambda s: [f.strip() for f in s.split(",") if f.strip()],
                      help="comma-separated formats: docx, pdf, html, md (default: docx)")
     sub.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -248,7 +294,7 @@ def _parser() -> argparse.ArgumentParser:
     output_options(sub, None)
 
     sub = command("batch-template", cmd_batch_template, "write the order spreadsheet for `contractgen batch`")
-    sub.add_argument("interview", help="interview name, e.g. sales_contract")
+    sub.add_argument("interview", choices=interviews, metavar="INTERVIEW", help=interview_help)
     sub.add_argument("-o", "--output", required=True, metavar="FILE", help="the .xlsx file to write")
     sub.add_argument("--force", action="store_true", help="replace an existing file")
 
@@ -257,8 +303,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--host", default="127.0.0.1",
                      help="address to listen on (default: 127.0.0.1, this computer only)")
     sub.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    sub.add_argument("--interview", default="order_set",
-                     help="interview to ask (default: order_set, every document of the set)")
+    sub.add_argument("--interview", default="order_set", choices=interviews, metavar="INTERVIEW",
+                     help=f"interview to ask (default: order_set, every document of the set); {interview_help}")
 
     clauses = command("clauses", None, "the lawyer's tools: list, show and lint the clause library")
     clause_commands = clauses.add_subparsers(dest="clauses_command", metavar="ACTION", required=True)
@@ -281,9 +327,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
         return args.handler(args)
+    except BrokenPipeError:
+        # The reader of our output stopped early (`contractgen clauses list | head`): stop quietly, as other
+        # Unix tools do, with the shell's code for it; devnull takes the unflushed rest, so exit is silent.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # SIGPIPE
     except ValidationError as exc:
         print(f"contractgen: {len(exc.problems)} problem(s) in the answers:", file=sys.stderr)
         for problem in exc.problems:

@@ -23,7 +23,7 @@ except ImportError:  # a Python built without it (Windows): plain input() still 
 from . import questionnaire as qn
 from .errors import InputError, Problem
 from .expressions import has_path, lookup
-from .interview import Block, Interview, Question, available_interviews, load_interview
+from .interview import Block, Interview, Question, load_interview
 from .model import Text
 from .output import atomic_write, write_files
 from .problems_zh import expected_zh, found_zh
@@ -628,9 +628,6 @@ def _prepare_streams() -> None:
 def run_interview(name: str, output: str | None, resume: str | None, lang: str, force: bool) -> int:
     """`contractgen interview`: 0 saved, 130 stopped by Ctrl-C and 2 by the end of the input (the
     partial answers saved either way), 2 for an output that would replace another file."""
-    names = available_interviews()
-    if name not in names:
-        raise InputError(Problem("interview", "", f"one of: {', '.join(names)}", repr(name)))
     interview = load_interview(name)
     resume_path = Path(resume) if resume else None
     target = Path(output) if output else resume_path or Path("order.yaml")
