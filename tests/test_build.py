@@ -246,6 +246,9 @@ def test_pdf_has_the_chinese_text_an_embedded_cjk_font_and_rebuilds_identically(
     out = tmp_path / "out"
     result = run_cli("build", EXAMPLE, "-o", out, "--format", "pdf")
     assert result.returncode == 0, result.stderr
+    # the long LibreOffice run is announced, then each PDF reported, on stderr
+    assert result.stderr.splitlines() == ["converting 1 document(s) to PDF with LibreOffice …",
+                                          "[1/1] SC-2026-0142-sales_contract.pdf"], result.stderr
     pdf = out / "SC-2026-0142-sales_contract.pdf"
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
