@@ -42,8 +42,16 @@ BASE = "http://127.0.0.1:8000"
 
 # -- the Flask test client ---------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def data_home(tmp_path, monkeypatch) -> Path:
+    """The user's data folder of every test here: a fresh one, never the real ~/.local/share."""
+    home = tmp_path / "data-home"
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    return home
+
+
 @pytest.fixture
-def client():
+def client(data_home):
     return create_app("order_set", "127.0.0.1", 8000).test_client()
 
 
@@ -216,10 +224,12 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     port = free_port()
+    data_home = tmp_path_factory.mktemp("server-data-home")  # the interviews it saves go here
     process = subprocess.Popen([sys.executable, "-m", "contractgen", "serve", "--port", str(port)],
-                               env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_DATA_HOME": str(data_home)},
+                               stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -500,3 +510,73 @@ def test_a_busy_or_impossible_port_is_a_clear_error():
     assert "is at http" not in busy.stdout  # nothing claims to be served
     impossible = run_cli("serve", "--port", "99999")
     assert impossible.returncode == 2 and "expected a port number from 1 to 65535, found 99999" in impossible.stderr
+
+
+# -- sessions: only the app's own page loads open one; each is saved as it changes -----------------------
+
+IMAGE_FROM_ANOTHER_SITE = {"Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Site": "cross-site",
+                           "Accept": "image/avif,image/webp,*/*"}
+
+
+def saved_files(data_home: Path) -> list[Path]:
+    return sorted((data_home / "contractgen" / "web-interviews" / "order_set").glob("*.json"))
+
+
+def test_images_on_another_site_cannot_push_out_an_interview(client, data_home):
+    upload(client, example_yaml(), token(client))
+    other_site = client.application.test_client()  # the same browser, as an <img> of another site asks
+    for n in range(60):  # the SameSite cookie is not sent with them: each arrives with no session
+        path = ("/", "/section/contract", "/review", f"/section/payment?n={n}", "/download/answers.yaml")[n % 5]
+        response = other_site.get(path, base_url=BASE, headers=IMAGE_FROM_ANOTHER_SITE)
+        assert response.status_code == 403 and "Set-Cookie" not in response.headers
+    frame = other_site.get("/section/contract", base_url=BASE, headers={
+        "Sec-Fetch-Dest": "iframe", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "cross-site"})
+    assert frame.status_code == 403 and "Set-Cookie" not in frame.headers
+    assert b"number: SC-2026-0142" in client.get("/download/answers.yaml", base_url=BASE).data
+    assert len(saved_files(data_home)) == 1
+
+
+def test_a_page_load_opens_a_session_with_a_samesite_cookie(client):
+    page = client.get("/section/contract", base_url=BASE, headers={
+        "Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "none"})
+    assert page.status_code == 200
+    cookie = page.headers["Set-Cookie"]
+    assert cookie.startswith("contractgen_session=") and "SameSite=Strict" in cookie and "HttpOnly" in cookie
+
+
+def test_answers_are_saved_privately_and_a_restarted_server_offers_them(client, data_home):
+    csrf = token(client)
+    upload(client, example_yaml(), csrf)
+    post(client, "/api/section/payment", {"payment.deposit_percent": "25"}, Origin=BASE, **{"X-CSRF-Token": csrf})
+    [saved] = saved_files(data_home)
+    assert saved.stat().st_mode & 0o777 == 0o600
+    assert all(folder.stat().st_mode & 0o777 == 0o700 for folder in
+               (saved.parent, saved.parent.parent, data_home / "contractgen"))
+
+    restarted = create_app("order_set", "127.0.0.1", 8000)  # a new server over the same data folder
+    browser = restarted.test_client()  # a browser that has no cookie of it
+    start = browser.get("/", base_url=BASE)
+    page = start.get_data(as_text=True)
+    assert start.status_code == 200 and "SC-2026-0142" in page and "Continue" in page and "Discard" in page
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    resumed = post(browser, f"/saved/{saved.stem}/continue", {"_csrf": csrf}, Origin=BASE)
+    assert resumed.status_code == 303
+    answers = browser.get("/download/answers.yaml", base_url=BASE).data
+    assert b"number: SC-2026-0142" in answers and b"deposit_percent: 25" in answers
+
+    same_browser = restarted.test_client()  # the browser that kept its cookie goes on where it was
+    same_browser.set_cookie("contractgen_session", saved.stem, domain="127.0.0.1")
+    assert b"deposit_percent: 25" in same_browser.get("/download/answers.yaml", base_url=BASE).data
+
+    csrf = token(browser)
+    assert post(browser, f"/saved/{saved.stem}/discard", {"_csrf": csrf}, Origin=BASE).status_code == 303
+    assert saved_files(data_home) == []
+
+
+def test_a_lost_interview_is_said_never_replaced_by_a_blank_one(client):
+    client.set_cookie("contractgen_session", "x" * 32, domain="127.0.0.1")  # discarded, or never saved
+    live = post(client, "/api/section/contract", {"contract.number": "SC-LOST"}, Origin=BASE, **{"X-CSRF-Token": "t"})
+    assert live.status_code == 410 and "no longer on this server" in live.get_data(as_text=True)
+    page = client.get("/section/contract", base_url=BASE, follow_redirects=True)
+    assert page.request.path == "/" and "no longer on this server" in page.get_data(as_text=True)
+    assert "Start a new interview" in page.get_data(as_text=True)

@@ -11,11 +11,11 @@ import datetime as dt
 import hashlib
 import io
 import re
-import secrets
 import sys
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
-from flask import Flask, abort, g, jsonify, redirect, render_template, request, send_file, session, url_for
+from babel.dates import format_datetime
+from flask import Flask, abort, g, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..answers import known_answer_paths
@@ -30,27 +30,25 @@ from ..yamlio import load_yaml_text
 from . import outputs
 from .form import (ACTION, CSRF, Field, every_field, apply_form, block_fields, block_status, field_anchor,
                    problems_in, session_problems)
-from .security import allowed_hosts, is_loopback, same_origin, security_headers, token_matches
-from .session import Session, SessionStore
+from .security import allowed_hosts, is_loopback, is_page_load, same_origin, security_headers, token_matches
+from .session import Saved, Session, SessionStore, data_folder
 from .strings import LANGS, problem_text, ui
 
 MAX_UPLOAD = 1024 * 1024  # an answers file is a few KiB; the YAML loader's own limit is 2 MiB
 MAX_LISTED = 8  # problems listed in the preview pane before "… and N more"
+COOKIE = "contractgen_session"  # the session's id: random, unguessable, the key of its saved file
+COOKIE_DAYS = 90  # a browser reopened later still finds its interview (it is saved until discarded)
+PAGES = frozenset({"index", "section", "review", "load"})  # the page loads that may open a session
 
 
-def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port: int = 8000) -> Flask:
+def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port: int = 8000,
+               data_dir: Path | None = None) -> Flask:
+    """`data_dir`: where the interviews are saved as they change; the user's data folder by default."""
     interview = load_interview(interview_name)
     documents = outputs.documents_for(interview_name)
-    store = SessionStore()
+    store = SessionStore(data_dir or data_folder(), interview)
     app = Flask(__name__)
-    app.config.update(
-        SECRET_KEY=secrets.token_bytes(32),  # a new one per run: the sessions live in this process anyway
-        MAX_CONTENT_LENGTH=MAX_UPLOAD,
-        SESSION_COOKIE_NAME="contractgen_session",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Strict",
-        ALLOWED_HOSTS=allowed_hosts(host, port),
-    )
+    app.config.update(MAX_CONTENT_LENGTH=MAX_UPLOAD, ALLOWED_HOSTS=allowed_hosts(host, port))
     blocks = {block.id: block for block in interview.blocks}
     order = [block.id for block in interview.blocks]
 
@@ -60,11 +58,23 @@ def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port:
     def guard():
         if request.host not in app.config["ALLOWED_HOSTS"]:
             return _message(ui("bad_host", _lang()), 400)
-        s = store.get(session.get("sid"))
+        if request.endpoint == "static":
+            return None  # the stylesheet and the script need no session
+        given = request.cookies.get(COOKIE)
+        s = store.get(given)
         if s is None:
-            s = store.new()
-            s.lang = _lang()
-            session["sid"] = s.id
+            # only this app's own page loads open a session: an image or a frame on another site (which
+            # never carries the SameSite cookie) must not push a buyer's interview out
+            if not (request.method == "GET" and request.endpoint in PAGES and is_page_load(request.headers)):
+                if given:
+                    return _message(ui("session_gone", _lang()), 410)
+                return _message(ui("no_session", _lang()), 403)
+            s = g.cookie = store.new(_lang())
+            if given:  # never start blank over the user's answers without saying so
+                s.notice.append(ui("session_lost", s.lang))
+                g.s = s
+                if request.endpoint != "index":
+                    return redirect(url_for("index"))
         g.s = s
         if request.args.get("lang") in LANGS:
             s.lang = request.args["lang"]
@@ -83,7 +93,15 @@ def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port:
     @app.after_request
     def headers(response):
         security_headers(response.headers, preview=request.endpoint == "preview")
+        if "cookie" in g:  # a new session, or a saved one continued in this window
+            response.set_cookie(COOKIE, g.cookie.id, max_age=COOKIE_DAYS * 86400, path="/", httponly=True,
+                                samesite="Strict")
         return response
+
+    def changed(s: Session) -> None:
+        """The answers changed: a new revision, saved at once (call with s.lock held)."""
+        s.changed()
+        store.save(s)
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_):
@@ -169,7 +187,44 @@ def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port:
 
     @app.get("/")
     def index():
-        return redirect(url_for("section", block_id=order[0]))
+        """The start page: the interviews saved on this computer, to continue or discard; straight to the
+        interview when there is none but this window's own."""
+        s = g.s
+        saved = store.saved()
+        if not s.notice and all(item.id == s.id for item in saved):
+            return redirect(url_for("section", block_id=order[0]))
+        with s.lock:
+            problems = problems_of(s)
+        return render_template("start.html", **_chrome("start", problems), saved=[saved_line(item) for item in saved],
+                               folder=str(store.folder))
+
+    def saved_line(item: Saved) -> dict:
+        when = item.changed and item.changed.astimezone()
+        return {"id": item.id, "number": item.contract_number or u("no_number"), "problem": item.problem,
+                "changed": format_datetime(when, "medium", tzinfo=when.tzinfo,
+                                           locale="zh_Hans_CN" if _lang() == "zh" else "en") if when else "",
+                "mine": item.id == g.s.id}
+
+    @app.post("/saved/<session_id>/continue")
+    def continue_saved(session_id: str):
+        s = store.get(session_id)
+        if s is None:
+            return _message(ui("session_gone", _lang()), 410)
+        g.cookie = s
+        return redirect(url_for("review"), 303)
+
+    @app.post("/saved/<session_id>/discard")
+    def discard_saved(session_id: str):
+        if session_id == g.s.id:
+            return reset()
+        store.discard(session_id)
+        return redirect(url_for("index"), 303)
+
+    @app.post("/new")
+    def new_interview():
+        """A blank interview in this window; the one it had stays saved and listed."""
+        g.cookie = store.new(_lang())
+        return redirect(url_for("section", block_id=order[0]), 303)
 
     @app.get("/section/<block_id>")
     def section(block_id: str):
@@ -199,6 +254,7 @@ def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port:
                 s.changed()
             if action in ("save", "next", "back"):
                 s.submitted.add(block_id)
+            store.save(s)
             problems = problems_of(s)
             clean = not problems_in(interview, block, problems)
         position = order.index(block_id)
@@ -220,7 +276,7 @@ def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port:
         s = g.s
         with s.lock:
             if apply_form(s, interview, block, request.form):
-                s.changed()
+                changed(s)
             problems = problems_of(s)
             fields = every_field(block_fields(s, interview, block, problems))
             return jsonify({
@@ -363,7 +419,7 @@ def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port:
             s.refused, s.touched, s.stash = {}, set(), {}
             s.submitted = set(order)  # a loaded file's problems show everywhere at once
             s.source = name
-            s.changed()
+            changed(s)
             questions = tuple(q for _, q in interview.questions())
             s.notice = [u("loaded", file=name)]
             count = len(problems_of(s))
@@ -380,7 +436,7 @@ def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port:
         with s.lock:
             s.data, s.refused, s.touched, s.submitted, s.stash = {}, {}, set(), set(), {}
             s.source = "answers"
-            s.changed()
+            changed(s)  # a blank interview has no saved file: forgotten, as asked
         return redirect(url_for("index"), 303)
 
     @app.context_processor
@@ -466,7 +522,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, interview: str = "order_set
     try:
         server.run()
     except KeyboardInterrupt:
-        print("contractgen: stopped; answers not downloaded are gone with the server.", flush=True)
+        print(f"contractgen: stopped; the answers are saved in {data_folder()} and offered again at the next start.",
+              flush=True)
     finally:
         server.close()
     return 0

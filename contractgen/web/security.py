@@ -4,6 +4,8 @@
   another site cannot reach this server through DNS rebinding.
 - Cross-site posts: every POST carries the session's token (a form field or the X-CSRF-Token header),
   and a POST whose Origin or Referer names another site is refused even with one.
+- Sessions: only a page load of this app (a navigation from nowhere or from its own pages, as the
+  browser's Fetch Metadata headers tell) opens one; images, frames and scripts of another site cannot.
 - Headers: a strict Content-Security-Policy (nothing loaded from anywhere but this server, no inline
   script), no caching of pages holding answers, no framing by other sites.
 """
@@ -61,6 +63,14 @@ def same_origin(origin: str | None, referer: str | None, host: str) -> bool:
         parts = urlsplit(referer)
         return parts.scheme == "http" and parts.netloc == host
     return True
+
+
+def is_page_load(headers) -> bool:
+    """Whether a request is a top-level page load typed, bookmarked or linked from this server. A
+    client that sends no Fetch Metadata (a script, an old browser) is taken at its word."""
+    return (headers.get("Sec-Fetch-Dest", "document") == "document"
+            and headers.get("Sec-Fetch-Mode", "navigate") == "navigate"
+            and headers.get("Sec-Fetch-Site", "none") in ("none", "same-origin"))
 
 
 def token_matches(expected: str, given: str | None) -> bool:

@@ -97,6 +97,30 @@ UI: dict[str, tuple[str, str]] = {
     "problem": ("Expected {expected}; found {found}.", "应为{expected}；实际为{found}。"),
     "problem_required": ("This answer is required.", "此项必填。"),
     "problem_rule": ("{rule}; found {found}.", "{rule}（实际为{found}）。"),
+    "saved": ("Saved interviews", "已保存的问卷"),
+    "saved_intro": ("Answers are saved on this computer as you give them (in {folder}). Continue an interview, "
+                    "or discard it.", "答案在填写过程中随时保存在本机（{folder}）。可继续填写某份问卷，或将其删除。"),
+    "contract_number": ("Contract number", "合同编号"),
+    "last_change": ("Last change", "最后修改时间"),
+    "no_number": ("(no contract number yet)", "（尚未填写合同编号）"),
+    "this_window": ("open in this window", "本窗口正在填写"),
+    "continue": ("Continue", "继续填写"),
+    "discard": ("Discard", "删除"),
+    "discard_confirm": ("Delete this saved interview and all its answers from this computer?",
+                        "确定从本机删除该份已保存的问卷及其全部答案？"),
+    "unreadable": ("This saved interview cannot be read: {problem}", "无法读取该份已保存的问卷：{problem}"),
+    "new_interview": ("Start a new interview", "开始新的问卷"),
+    "session_lost": ("The interview this window was working on is no longer on this server (it was discarded, or "
+                     "the server stopped before any answer of it was saved). No blank interview was put in its place: "
+                     "choose a saved interview below, or start a new one.",
+                     "本窗口正在填写的问卷已不在本服务器上（可能已被删除，或服务器在保存其任何答案之前已停止）。"
+                     "系统未以空白问卷代替：请在下方选择已保存的问卷，或开始新的问卷。"),
+    "session_gone": ("The interview of this window is no longer on this server, so this was not saved. Open the "
+                     "start page to choose a saved interview.",
+                     "本窗口的问卷已不在本服务器上，因此本次操作未保存。请打开首页选择已保存的问卷。"),
+    "no_session": ("The interview opens only from its own pages: this request came from another site, or was not "
+                   "a page load, so no interview was opened or changed.",
+                   "问卷只能从其自身页面打开：本请求来自其他网站或并非页面加载，因此未打开或更改任何问卷。"),
     "js_hint": ("Answers are checked as you go; the preview follows.", "答案随填随检，预览同步更新。"),
 }
 
