@@ -580,3 +580,36 @@ def test_a_lost_interview_is_said_never_replaced_by_a_blank_one(client):
     page = client.get("/section/contract", base_url=BASE, follow_redirects=True)
     assert page.request.path == "/" and "no longer on this server" in page.get_data(as_text=True)
     assert "Start a new interview" in page.get_data(as_text=True)
+
+
+def saved_answers(page, server: str) -> dict:
+    """The answers file the server holds for the browser's session (fetched with its cookie)."""
+    response = page.request.get(server + "/download/answers.yaml")
+    return load_yaml_text(response.text(), "answers.yaml")
+
+
+def test_a_follow_up_answer_typed_at_once_is_saved(server, page):
+    # The tooling ownership marking is shown only while the owner is the buyer. The marking typed
+    # while the page still showed it, then the owner set back to buyer: the page showed the marking,
+    # the server had judged it by the owner it held before the post and dropped it.
+    from playwright.sync_api import expect
+
+    page.goto(server + "/load")
+    page.set_input_files("#answers-file", str(EXAMPLE))
+    page.click("#load-button")
+    page.goto(server + "/section/tooling")
+    arrived(page, "tooling")
+    owner, marking = page.locator(field("tooling.owner")), page.locator(field("tooling.marking"))
+    for attempt in range(25):  # a second thought, faster than the server answers
+        owner.select_option("supplier")
+        marking.fill(f"Property of the buyer, mark {attempt}")
+        owner.select_option("buyer")
+        expect(marking).to_be_visible()
+        deadline = time.monotonic() + 5
+        while True:
+            tooling = saved_answers(page, server).get("tooling", {})
+            if tooling.get("marking") == f"Property of the buyer, mark {attempt}" or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert tooling.get("owner", "buyer") == "buyer", f"attempt {attempt}: {tooling}"
+        assert tooling.get("marking") == f"Property of the buyer, mark {attempt}", f"attempt {attempt}: {tooling}"

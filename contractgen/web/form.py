@@ -152,39 +152,54 @@ def apply_form(session: Session, interview: Interview, block: Block, form) -> bo
     """Store the answers of a posted page (only those that changed; refused ones are kept apart with
     their problems), switch an optional block on or off, add or remove a list entry. Returns whether
     anything changed."""
-    data = session.data
     changed = _switch(session, interview, block, form.get(PRESENT))
-    if not block_present(block, data):
+    if not block_present(block, session.data):
         return changed
-    changes, typed = [], {}
+    read: set[str] = set()
+    while True:  # an answer of this post can show a question of this post (owner: buyer -> its marking)
+        found = _posted(session, interview, block, form, read)
+        if found is None:
+            break
+        changes, typed = found
+        changed = True
+        for path, problems in answer_all(interview, session.data, session.source, changes).items():
+            session.refused[path] = Refused(typed[path], problems)
+    changed = _list_action(session, block, form.get(ACTION, "")) or changed
+    _forget_hidden(session, interview)
+    return changed
+
+
+def _posted(session: Session, interview: Interview, block: Block, form,
+            read: set[str]) -> tuple[list[tuple[str, object]], dict[str, str]] | None:
+    """The changed answers the form posts for questions the answers show now and not read before
+    (adding them to `read`); cleared ones are cleared at once. None when no such answer changed."""
+    data = session.data
     seen = as_read(interview, data, session.source)
+    changes, typed, cleared = [], {}, False
     for q in block.questions:
         if not is_shown(q, seen):
-            continue  # a hidden question's field is disabled on the page; a stale value is ignored
+            continue  # a hidden question's value (stale, or typed as it was hidden) is ignored
         if q.type == "list":
             targets = [(f"{q.path}[{i}].{iq.path}", iq) for i in range(len(get_answer(data, q.path) or []))
                        for iq in q.item]
         else:
             targets = [(q.path, q)]
         for path, question in targets:
-            if path not in form:
+            if path in read or path not in form:
                 continue
+            read.add(path)
             text = form[path].replace("\r\n", "\n")
             if text == stored_text(session, path):
                 continue
             session.touched.add(path)
             session.refused.pop(path, None)
-            changed = True
             if text.strip() == "":
                 set_answer(data, path, None)  # clearing an answer is always allowed; "required" shows
+                cleared = True
             else:
                 changes.append((path, _value(question, text)))
                 typed[path] = text
-    for path, problems in answer_all(interview, data, session.source, changes).items():
-        session.refused[path] = Refused(typed[path], problems)
-    changed = _list_action(session, block, form.get(ACTION, "")) or changed
-    _forget_hidden(session, interview)
-    return changed
+    return (changes, typed) if changes or cleared else None
 
 
 def _forget_hidden(session: Session, interview: Interview) -> None:

@@ -72,6 +72,8 @@ UI: dict[str, tuple[str, str]] = {
                    "与对该答案文件运行 `contractgen build` 的结果相同（版式：{layout}）。"),
     "not_ready": ("{n} answer(s) missing or wrong for this document", "本文件尚有{n}处答案缺失或有误"),
     "pdf_note": ("PDFs are converted by LibreOffice and take a few seconds.", "PDF由LibreOffice转换，需要几秒钟。"),
+    "building": ("Building the file… a PDF takes a few seconds, the whole set up to half a minute.",
+                 "正在生成文件……PDF需要几秒钟，全套文件最长约需半分钟。"),
     "zip": ("The whole set as one zip: DOCX, PDF, manifests and the answers file",
             "全套文件打包下载（zip）：DOCX、PDF、清单文件及答案文件"),
     "zip_not_ready": ("The zip needs every document of the set to be ready.", "全套文件均可生成后方可打包下载。"),
