@@ -613,3 +613,23 @@ def test_a_follow_up_answer_typed_at_once_is_saved(server, page):
             time.sleep(0.1)
         assert tooling.get("owner", "buyer") == "buyer", f"attempt {attempt}: {tooling}"
         assert tooling.get("marking") == f"Property of the buyer, mark {attempt}", f"attempt {attempt}: {tooling}"
+
+
+def test_country_currency_and_time_zone_are_offered_as_codes_named_in_the_page_language(client):
+    csrf = token(client)
+    buyer = client.get("/section/buyer?lang=zh", base_url=BASE).get_data(as_text=True)
+    assert 'list="countries"' in buyer and '<option value="CN">CN — 中国</option>' in buyer
+    assert '<option value="US">US — 美国</option>' in buyer
+    payment = client.get("/section/currency?lang=en", base_url=BASE).get_data(as_text=True)
+    assert '<option value="USD">USD — US Dollar</option>' in payment
+    zones = client.get("/section/communication?lang=zh", base_url=BASE).get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="communication.buyer_time_zone"[^>]*>', zones).group(0)
+    assert 'list="time-zones"' in box
+    assert '<option value="America/New_York">America/New_York — 美国（纽约）时间</option>' in zones
+    assert '<option value="Asia/Shanghai">Asia/Shanghai — 中国（上海）时间</option>' in zones
+    post(client, "/api/section/communication", {"communication.buyer_time_zone": "Asia/Tokyo"}, Origin=BASE,
+         **{"X-CSRF-Token": csrf})
+    assert b"buyer_time_zone: Asia/Tokyo" in client.get("/download/answers.yaml", base_url=BASE).data
+    live = post(client, "/api/section/communication", {"communication.buyer_time_zone": "Asia/Tokio"}, Origin=BASE,
+                **{"X-CSRF-Token": csrf}).get_json()  # the list helps; the server still decides
+    assert live["errors"]["communication.buyer_time_zone"]

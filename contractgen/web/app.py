@@ -12,9 +12,12 @@ import hashlib
 import io
 import re
 import sys
+from functools import cache
 from pathlib import Path, PurePath
 
-from babel.dates import format_datetime
+from babel import Locale
+from babel.dates import format_datetime, get_timezone_location
+from babel.numbers import get_currency_name
 from flask import Flask, abort, g, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -25,7 +28,7 @@ from ..model import Text
 from ..questionnaire import all_problems, block_of, block_present, editable_answers, question_at
 from ..render import LAYOUTS
 from ..risk import BAND_TEXT, bundled_clauses
-from ..validation import unknown_paths
+from ..validation import country_codes, currency_codes, time_zones, unknown_paths
 from ..yamlio import load_yaml_text
 from . import outputs
 from .form import (ACTION, CSRF, Field, every_field, apply_form, block_fields, block_status, field_anchor,
@@ -242,6 +245,7 @@ def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port:
                 preview=preview_state(s), document_choices=_document_choices(), layouts=_layout_choices(),
                 countries=_countries(_lang()) if _uses(fields, "country") else [],
                 currencies=_currencies(_lang()) if _uses(fields, "currency") else [],
+                time_zones=_time_zones(_lang()) if _uses(fields, "time_zone") else [],
                 api=url_for("live", block_id=block_id))
 
     @app.post("/section/<block_id>")
@@ -480,22 +484,33 @@ def _uses(fields: list[Field], widget: str) -> bool:
     return any(f.widget == widget for f in every_field(fields))
 
 
+# The codes the validator accepts, each labelled in the page's language by CLDR (babel): "CN — 中国".
+# The answer stays the code; the server still decides what is valid.
+
+def _locale(lang: str) -> str:
+    return "zh_Hans_CN" if lang == "zh" else "en"
+
+
+@cache
 def _countries(lang: str) -> list[tuple[str, str]]:
-    from babel import Locale
-
-    from ..validation import country_codes
-
-    names = Locale.parse("zh_Hans_CN" if lang == "zh" else "en").territories
-    return sorted(((code, names.get(code, code)) for code in country_codes()), key=lambda c: c[0])
+    names = Locale.parse(_locale(lang)).territories
+    return [(code, f"{code} — {names.get(code, code)}") for code in sorted(country_codes())]
 
 
+@cache
 def _currencies(lang: str) -> list[tuple[str, str]]:
-    from babel.numbers import get_currency_name
+    return [(code, f"{code} — {get_currency_name(code, locale=_locale(lang))}") for code in sorted(currency_codes())]
 
-    from ..validation import currency_codes
 
-    locale = "zh_Hans_CN" if lang == "zh" else "en"
-    return sorted((code, get_currency_name(code, locale=locale)) for code in currency_codes())
+# the tz database's places (Region/City); Etc/GMT+5, EST5EDT and the like are accepted when typed
+REGIONS = ("Africa/", "America/", "Antarctica/", "Arctic/", "Asia/", "Atlantic/", "Australia/", "Europe/",
+           "Indian/", "Pacific/")
+
+
+@cache
+def _time_zones(lang: str) -> list[tuple[str, str]]:
+    return [(name, f"{name} — {get_timezone_location(name, locale=_locale(lang))}")
+            for name in sorted(time_zones()) if name.startswith(REGIONS)]
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, interview: str = "order_set") -> int:

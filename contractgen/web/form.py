@@ -115,8 +115,15 @@ def _field(session: Session, interview: Interview, block: Block, path: str, q: Q
     value = stored_text(session, path)
     if value == "" and path not in session.refused and q.default is not None:
         value = display(q.default)  # offered, and stored once the page is saved
-    return Field(path, q, WIDGETS[q.type], value, shown, field_errors(session, interview, block, path, by_path),
+    return Field(path, q, widget_for(q), value, shown, field_errors(session, interview, block, path, by_path),
                  hint)
+
+
+def widget_for(q: Question) -> str:
+    """The form control of a question: its type's, or a time zone box offering the tz database's names."""
+    if q.type == "string" and q.rules.get("check_with") == "time_zone":
+        return "time_zone"
+    return WIDGETS[q.type]
 
 
 def _hint(q: Question, lang: str, lookup) -> str:
