@@ -633,3 +633,24 @@ def test_country_currency_and_time_zone_are_offered_as_codes_named_in_the_page_l
     live = post(client, "/api/section/communication", {"communication.buyer_time_zone": "Asia/Tokio"}, Origin=BASE,
                 **{"X-CSRF-Token": csrf}).get_json()  # the list helps; the server still decides
     assert live["errors"]["communication.buyer_time_zone"]
+
+
+def test_a_download_shows_it_is_busy_until_the_file_arrives(server, page):
+    from playwright.sync_api import expect
+
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    page.goto(server + "/load")
+    page.set_input_files("#answers-file", str(EXAMPLE))
+    page.click("#load-button")
+    link = page.locator("#download-sales_contract-pdf")
+    with page.expect_download(timeout=60_000) as download:
+        link.click()
+        expect(link).to_have_attribute("aria-busy", "true")
+        expect(page.locator("#download-status")).to_be_visible()
+        expect(page.locator("#download-status")).to_contain_text("Building the file")
+    assert download.value.suggested_filename == "SC-2026-0142-sales_contract.pdf"
+    expect(link).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#download-status")).to_be_hidden()
+    assert refused == []
