@@ -137,7 +137,7 @@ class SessionStore:
                 continue
             try:
                 record = self._load(path)
-                found.append(Saved(path.stem, self._number(record), dt.datetime.fromisoformat(record["saved"])))
+                found.append(Saved(path.stem, self._number(record), _saved_at(record, path)))
             except InputError as exc:
                 found.append(Saved(path.stem, "", None, str(exc)))
         return sorted(found, key=lambda s: (s.changed is not None, s.changed or dt.datetime.min), reverse=True)
@@ -203,3 +203,11 @@ class SessionStore:
                 source=source, document=record.get("document"), layout=str(record.get("layout") or "parallel"))
         except (InputError, KeyError, TypeError, AttributeError):
             return None  # the start page lists it with its problem; this window does not resume it
+
+
+def _saved_at(record: dict, path: Path) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(record["saved"])
+    except (KeyError, TypeError, ValueError):
+        raise InputError(Problem(str(path), "saved", "the date and time it was saved (ISO 8601)",
+                                 repr(record.get("saved")))) from None
