@@ -258,10 +258,14 @@ def test_the_server_refuses_other_hosts_and_big_uploads(server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 400
+    import http.cookiejar
+
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    browser.open(server + "/section/contract", timeout=10).read()  # a session: not refused for lacking one
     request = urllib.request.Request(server + "/load", data=b"x" * (2 * 1024 * 1024), method="POST",
                                      headers={"Content-Type": "multipart/form-data; boundary=b"})
     with pytest.raises(urllib.error.HTTPError) as too_big:
-        urllib.request.urlopen(request, timeout=10)
+        browser.open(request, timeout=10)
     assert too_big.value.code == 413
 
 
