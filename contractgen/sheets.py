@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem
+from .input_files import read_bounded, size_text
 from .interview import Interview, Question
 
 KEY = "contract.number"
@@ -42,6 +43,12 @@ _FALSE = {"false", "no", "否", "0"}
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                         r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number
+# A 5,000-order sheet is about 5 MiB as csv or xlsx, about 40 MiB unpacked; real xlsx parts compress
+# 5 to 50 times. A zip bomb's parts compress about 1,000 times.
+MAX_SHEET_BYTES = 64 * 2 ** 20
+MAX_XLSX_UNPACKED = 256 * 2 ** 20
+MAX_XLSX_RATIO = 200
+MAX_XLSX_MEMBERS = 10_000
 
 
 # -- the columns --------------------------------------------------------------------------------------
@@ -259,21 +266,40 @@ def _header_row(rows, file: str, sheet: str | None) -> tuple[int, list]:
                                         "headers (see `contractgen batch-template`)", "no such row"))
 
 
-def _has_formulas(path: Path) -> bool:
-    with zipfile.ZipFile(path) as archive:
-        return any(re.search(rb"<(?:\w+:)?f[ >]", archive.read(name)) for name in archive.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+def _has_formulas(archive: zipfile.ZipFile) -> bool:
+    return any(re.search(rb"<(?:\w+:)?f[ >]", archive.read(name)) for name in archive.namelist()
+               if name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
-def _xlsx_tables(path: Path, names: list[str]) -> tuple[dict[str, _Table], dt.datetime]:
+def _check_unpacked_size(archive: zipfile.ZipFile, file: str) -> None:
+    """Refuse a zip bomb from its central directory, before anything is unpacked. zipfile never unpacks
+    more than a member's recorded size, so these recorded sizes bound what openpyxl can read."""
+    members = archive.infolist()
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise InputError(Problem(file, "", f"a workbook of at most {MAX_XLSX_MEMBERS:,} parts",
+                                 f"{len(members):,} parts"))
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNPACKED:
+        raise InputError(Problem(file, "", f"a workbook of at most {size_text(MAX_XLSX_UNPACKED)} once unpacked",
+                                 f"{total / 2 ** 20:,.0f} MiB (a zip bomb, or far more than any order sheet)"))
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > 2 ** 20 and ratio > MAX_XLSX_RATIO:
+            raise InputError(Problem(file, "", f"parts compressed at most {MAX_XLSX_RATIO}:1",
+                                     f"{member.filename!r} compressed {ratio:,.0f}:1 (a zip bomb)"))
+
+
+def _xlsx_tables(data: bytes, file: str, names: list[str]) -> tuple[dict[str, _Table], dt.datetime]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    file = path.name
     try:
-        values = load_workbook(path, data_only=True)  # the results Excel saved for formulas
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_unpacked_size(archive, file)
+            has_formulas = _has_formulas(archive)
+        values = load_workbook(io.BytesIO(data), data_only=True)  # the results Excel saved for formulas
         # only to tell a formula without a saved result from an empty cell: loaded when there are formulas
-        formulas = load_workbook(path, data_only=False) if _has_formulas(path) else None
+        formulas = load_workbook(io.BytesIO(data), data_only=False) if has_formulas else None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(Problem(file, "", "an Excel workbook (.xlsx)", f"a file that cannot be read as one ({exc})"))
     sheets = {ws.title.strip().casefold(): ws for ws in values.worksheets}
@@ -355,9 +381,8 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
         return text, "GB18030"
 
 
-def _csv_table(path: Path) -> tuple[_Table, list[str]]:
-    file = path.name
-    text, encoding = decode_text(path.read_bytes(), file)
+def _csv_table(data: bytes, file: str) -> tuple[_Table, list[str]]:
+    text, encoding = decode_text(data, file)
     # The delimiter is the one that makes `contract.number` a header cell of its own: the headers are
     # known, which is more reliable than csv.Sniffer's guess from the data.
     chosen = None
@@ -461,21 +486,19 @@ def read_orders(path: str | Path, interview: Interview, known_paths: frozenset[s
     """Read an .xlsx or .csv file of orders. Problems of the file as a whole (no header row, an unknown
     column, an undecodable csv) raise InputError; problems of one row stay with that row's order."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(Problem(str(path), "", "a spreadsheet file", "no such file"))
     columns = Columns.of(interview)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, interview, columns, known_paths)
+        return _read_xlsx(read_bounded(path, MAX_SHEET_BYTES), path.name, interview, columns, known_paths)
     if suffix in (".csv", ".txt"):
-        return _read_csv(path, interview, columns, known_paths)
+        return _read_csv(read_bounded(path, MAX_SHEET_BYTES), path.name, interview, columns, known_paths)
     raise InputError(Problem(path.name, "", "an .xlsx or .csv file (save an .xls or .ods as .xlsx)",
                              repr(path.suffix or "no extension")))
 
 
-def _read_xlsx(path: Path, interview: Interview, columns: Columns, known_paths) -> SheetBatch:
+def _read_xlsx(data: bytes, file: str, interview: Interview, columns: Columns, known_paths) -> SheetBatch:
     names = [ORDERS_SHEET] + [q.path for q in columns.lists]
-    tables, epoch = _xlsx_tables(path, names)
+    tables, epoch = _xlsx_tables(data, file, names)
     notes: list[str] = []
     other_order, other_items = _other_paths(known_paths)
     order_cols = _check_headers(tables[ORDERS_SHEET], {q.path: q for q in columns.order}, other_order, notes,
@@ -539,10 +562,10 @@ def _read_xlsx(path: Path, interview: Interview, columns: Columns, known_paths) 
     return SheetBatch(orders, stray, notes)
 
 
-def _read_csv(path: Path, interview: Interview, columns: Columns, known_paths) -> SheetBatch:
+def _read_csv(data: bytes, file: str, interview: Interview, columns: Columns, known_paths) -> SheetBatch:
     import openpyxl.utils.datetime as xl_dates
 
-    table, notes = _csv_table(path)
+    table, notes = _csv_table(data, file)
     other_order, other_items = _other_paths(known_paths)
     known: dict[str, Question | None] = {q.path: q for q in columns.order}
     lists = {q.path: q for q in columns.lists}

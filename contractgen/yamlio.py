@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError, Problem
+from .input_files import read_bounded
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000  # after expanding aliases; a large real order has a few thousand
@@ -212,20 +213,8 @@ def load_yaml_text(text: str, source: str):
 
 def load_yaml_file(path: str | Path):
     """Read and parse a YAML file with the size, encoding and structure limits above."""
-    path = Path(path)
     source = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(Problem(source, "", f"a file of at most {MAX_FILE_BYTES // 1024:,} KiB",
-                                     f"{size // 1024:,} KiB"))
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(Problem(source, "", "an existing file", "no such file")) from None
-    except IsADirectoryError:
-        raise InputError(Problem(source, "", "a file", "a directory")) from None
-    except OSError as exc:
-        raise InputError(Problem(source, "", "a readable file", exc.strerror or str(exc))) from None
+    data = read_bounded(path, MAX_FILE_BYTES)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
