@@ -34,11 +34,10 @@ from pathlib import Path
 from typing import TextIO
 
 from .answers import answers_from_mapping, known_answer_paths
-from .build import FORMATS, manifest_json, interview_for, output_stem, render, resolve_documents
+from .build import check_output_options, manifest_json, interview_for, output_stem, render, resolve_documents
 from .errors import ContractgenError, InputError, Problem, ValidationError
 from .output import atomic_write, write_files
 from .progress import Progress
-from .render import LAYOUTS
 from .sheets import read_orders
 
 MANIFEST_FORMAT = "contractgen-batch/1"
@@ -295,11 +294,7 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
     from .clauses import load_library
     from .manifest import answers_sha256, tool_version
 
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
-    if layout not in LAYOUTS:
-        raise InputError(Problem("--layout", "", f"one of: {', '.join(LAYOUTS)}", repr(layout)))
+    check_output_options(formats, layout, outdir)
     if jobs is not None and jobs < 1:
         raise InputError(Problem("--jobs", "", "a number of at least 1", str(jobs)))
     documents = resolve_documents(documents)

@@ -14,7 +14,7 @@ from .definitions import available_documents, load_definition
 from .errors import InputError, Problem
 from .interview import Interview, load_interview, merge_interviews
 from .model import Document
-from .output import write_files
+from .output import check_output_folder, write_files
 from .progress import Progress
 from .render import LAYOUTS
 from .validation import Answers
@@ -32,6 +32,8 @@ class BuildResult:
 
 def resolve_documents(names: list[str] | tuple[str, ...]) -> list[str]:
     available = available_documents()
+    if not names:
+        raise InputError(Problem("--docs", "", f"at least one of: all, {', '.join(available)}", "none"))
     chosen: list[str] = []
     for name in names:
         for item in (available if name == "all" else [name]):
@@ -128,13 +130,21 @@ def render_all(documents: list[Document], formats: list[str], layout: str,
     return {stem: {f: outputs[f] for f in formats} for stem, outputs in out.items()}
 
 
-def build(answers_path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: Path,
-          force: bool = False, progress: Progress | None = None) -> BuildResult:
+def check_output_options(formats: list[str], layout: str, outdir: Path) -> None:
+    """What build and batch check before reading or rendering anything."""
+    if not formats:
+        raise InputError(Problem("--format", "", f"at least one of: {', '.join(FORMATS)}", "none"))
     for fmt in formats:
         if fmt not in FORMATS:
             raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
     if layout not in LAYOUTS:
         raise InputError(Problem("--layout", "", f"one of: {', '.join(LAYOUTS)}", repr(layout)))
+    check_output_folder(outdir)
+
+
+def build(answers_path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: Path,
+          force: bool = False, progress: Progress | None = None) -> BuildResult:
+    check_output_options(formats, layout, outdir)
     answers, docs = assemble_documents(answers_path, resolve_documents(documents))
     rendered = render_all(docs, formats, layout, progress)
     files: dict[Path, bytes] = {}
