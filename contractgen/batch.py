@@ -256,6 +256,11 @@ def _up_to_date(previous: dict | None, entry: Entry, outdir: Path) -> bool:
     return all(_sha256_file(outdir / name) == sha for name, sha in previous["files"].items())
 
 
+def _inert_cell(text: str) -> str:
+    """A cell Excel shows as text, never runs as a formula (OWASP CSV injection: a leading quote)."""
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
 def _write_manifest(outdir: Path, source: str, run: dict, entries: list[Entry], previous: dict[str, dict],
                     stray: list[Problem]) -> None:
     records = [e.record() for e in entries]
@@ -271,11 +276,12 @@ def _write_manifest(outdir: Path, source: str, run: dict, entries: list[Entry], 
     writer = csv.DictWriter(buffer, _CSV_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for r in records:
-        writer.writerow({**{k: r.get(k, "") for k in _CSV_FIELDS},
-                         "errors": "\n".join(r.get("errors", ())),
-                         "files": "\n".join(f"{name} {sha}" for name, sha in r.get("files", {}).items()),
-                         "clauses": " ".join(r.get("clauses", ())),
-                         "documents": " ".join(r.get("documents", ())), "formats": " ".join(r.get("formats", ()))})
+        row = {**{k: r.get(k, "") for k in _CSV_FIELDS},
+               "errors": "\n".join(r.get("errors", ())),
+               "files": "\n".join(f"{name} {sha}" for name, sha in r.get("files", {}).items()),
+               "clauses": " ".join(r.get("clauses", ())),
+               "documents": " ".join(r.get("documents", ())), "formats": " ".join(r.get("formats", ()))}
+        writer.writerow({k: _inert_cell(str(v)) for k, v in row.items()})
     # with a BOM, so Excel opens the Chinese text as UTF-8
     atomic_write(outdir / "manifest.csv", buffer.getvalue().encode("utf-8-sig"))
 
