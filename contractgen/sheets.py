@@ -462,6 +462,55 @@ def _check_headers(table: _Table, known: dict[str, Question], other: set[str], n
     return used
 
 
+def _needs_a_value(q: Question) -> bool:
+    """Every order must fill it: required, asked unconditionally, with no default to fall back on."""
+    return q.required and q.show_if is None and q.default is None and q.default_from is None
+
+
+def _missing_columns(interview: Interview, present: set[str]) -> list[tuple[str | None, str]]:
+    """(list or None, header) of each column the chosen documents need that the sheet lacks (a template
+    made for other documents); `present` names list columns `<list>.<field>`. Questions of an optional
+    section (tooling) are left out: without their columns the section is absent."""
+    missing: list[tuple[str | None, str]] = []
+    for block, q in interview.questions():
+        if block.optional is not None or not _needs_a_value(q):
+            continue
+        if q.type == "list":
+            missing += [(q.path, item.path) for item in q.item
+                        if _needs_a_value(item) and f"{q.path}.{item.path}" not in present]
+        elif q.path not in present:
+            missing.append((None, q.path))
+    return missing
+
+
+def _refuse_missing(missing: list[tuple[str | None, str]], where, list_header: str) -> None:
+    """Stop before any order is read, rather than report the same missing value on every row. `where(list)`
+    is the sheet a column belongs in; `list_header` how a list column is headed there."""
+    headers = [list_header.format(list=lst, field=name) if lst else name for lst, name in missing]
+    if missing:
+        raise InputError([Problem(where(lst), "", f"a column '{header}' (the documents chosen with --docs ask for it; "
+                                                  "see `contractgen batch-template`)", "no such column")
+                          for (lst, _), header in zip(missing, headers)])
+
+
+def _refuse_case_twins(orders: list[SheetOrder]) -> None:
+    """Contract numbers that differ only in letter case name the same folder on Windows and macOS, and
+    a reader takes them for one order: each such order is refused, naming the other's row."""
+    by_key: dict[str, list[SheetOrder]] = {}
+    for order in orders:
+        if order.number:
+            by_key.setdefault(order.number.casefold(), []).append(order)
+    for same in by_key.values():
+        for order in same:
+            others = [o for o in same if o.number != order.number]
+            if others:
+                found = "; ".join(f"{o.number!r} in {o.where}" for o in others)
+                order.problems.append(Problem(
+                    str(order.cells[KEY]), "", "a contract number that differs from every other order's in more "
+                    "than letter case (the two would share one folder on Windows and macOS)",
+                    f"{order.number!r}, and {found}"))
+
+
 def _read_cell(order: SheetOrder, cell: _Cell, q: Question | None, epoch, location: Location, target: dict,
                relative: str) -> None:
     try:
@@ -504,6 +553,10 @@ def _read_xlsx(data: bytes, file: str, interview: Interview, columns: Columns, k
     order_cols = _check_headers(tables[ORDERS_SHEET], {q.path: q for q in columns.order}, other_order, notes,
                                 interview.id)
     orders_table = tables[ORDERS_SHEET]
+    present = {h for h, _ in order_cols.values()} | {f"{lq.path}.{h}" for lq in columns.lists
+                                                       for h in tables[lq.path].headers.values()}
+    _refuse_missing(_missing_columns(interview, present), lambda lst: f"{file}, sheet '{lst or ORDERS_SHEET}'",
+                    "{field}")
     orders: list[SheetOrder] = []
     by_number: dict[str, list[SheetOrder]] = {}
     for row, cells in orders_table.rows:
@@ -526,6 +579,7 @@ def _read_xlsx(data: bytes, file: str, interview: Interview, columns: Columns, k
                 others = ", ".join(o.where.rsplit(" ", 1)[-1] for o in same if o is not order)
                 order.problems.append(Problem(str(order.cells[KEY]), "", "a contract number used by one order row only",
                                               f"{number!r}, also in row {others}"))
+    _refuse_case_twins(orders)
     stray: list[Problem] = []
     for lq in columns.lists:
         table = tables[lq.path]
@@ -573,6 +627,7 @@ def _read_csv(data: bytes, file: str, interview: Interview, columns: Columns, kn
         known.update({f"{lq.path}.{q.path}": q for q in lq.item})
     other = other_order | {f"{lst}.{item}" for lst, items in other_items.items() for item in items}
     used = _check_headers(table, known, other, notes, interview.id)
+    _refuse_missing(_missing_columns(interview, {h for h, _ in used.values()}), lambda lst: file, "{list}.{field}")
 
     def list_of(header: str) -> str | None:
         head = header.split(".", 1)[0]
@@ -636,4 +691,5 @@ def _read_csv(data: bytes, file: str, interview: Interview, columns: Columns, kn
                 order.cells[answers_path] = Location(where, header, answers_path)
                 if column in cells:
                     _read_cell(order, cells[column], q, epoch, order.cells[answers_path], entry, item)
+    _refuse_case_twins(list(orders.values()))
     return SheetBatch(list(orders.values()), stray, notes)
