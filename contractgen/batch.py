@@ -23,6 +23,7 @@ import math
 import multiprocessing
 import os
 import pickle
+import re
 import shutil
 import signal
 import sys
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .answers import answers_from_mapping, known_answer_paths
+from . import lifeline
 from .build import check_output_options, manifest_json, interview_for, output_stem, render, resolve_documents
 from .errors import ContractgenError, InputError, Problem, ValidationError
 from .output import atomic_write, write_files
@@ -44,6 +46,7 @@ MANIFEST_FORMAT = "contractgen-batch/1"
 DONE = ("built", "unchanged", "skipped-up-to-date")  # statuses whose files are complete on disk
 RECYCLE_AFTER_DOCUMENTS = 200
 PDF_CHUNK = 10  # orders per LibreOffice call
+TEMP_PREFIX = "contractgen-batch-"
 _CSV_FIELDS = ("contract_number", "status", "source", "errors", "files", "answers_sha256", "clauses", "documents",
                "formats", "layout", "tool_version", "library_sha256")
 
@@ -84,12 +87,21 @@ def _on_terminate(signum, frame):
     os.killpg(0, signal.SIGKILL)  # this worker and the LibreOffice it started, at once, whatever they were doing
 
 
-def _init_worker(documents: list[str], temp_root: str) -> None:
+def _stop_group() -> None:
+    _on_terminate(signal.SIGTERM, None)
+
+
+def _init_worker(documents: list[str], temp_root: str, main_pid: int) -> None:
     # Its own process group: Ctrl-C at the terminal reaches only the main process, which decides; and
     # stopping the group stops the LibreOffice this worker started with it.
     os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_terminate)
+    # A killed main process must not leave workers waiting on its queue forever: the fork server, the
+    # worker's parent, dies with the main process (batch_preload), and the worker with it; polling the
+    # main process covers the moment before prctl and systems without it.
+    lifeline.signal_on_parent_death(signal.SIGTERM)
+    lifeline.watch(main_pid, _stop_group)
     tempfile.tempdir = tempfile.mkdtemp(dir=temp_root)  # the main process removes temp_root, whatever happens
     from .clauses import load_library
     from .definitions import load_definition
@@ -286,6 +298,19 @@ def _write_manifest(outdir: Path, source: str, run: dict, entries: list[Entry], 
     atomic_write(outdir / "manifest.csv", buffer.getvalue().encode("utf-8-sig"))
 
 
+def remove_stale_temp_folders() -> None:
+    """Remove the temp folders of batch runs that were killed: only ours, and only when the process
+    named in the folder's name is gone, never a live run's."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
+        owner = re.fullmatch(rf"{TEMP_PREFIX}(\d+)-.*", folder.name)
+        try:
+            ours = folder.is_dir() and not folder.is_symlink() and folder.stat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if owner and ours and not lifeline.alive(int(owner.group(1))):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -301,6 +326,7 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
     from .manifest import answers_sha256, tool_version
 
     check_output_options(formats, layout, outdir)
+    remove_stale_temp_folders()
     if jobs is not None and jobs < 1:
         raise InputError(Problem("--jobs", "", "a number of at least 1", str(jobs)))
     documents = resolve_documents(documents)
@@ -433,9 +459,11 @@ def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layou
 def _build_in_pool(chunks, size: int, jobs, documents, formats, layout, outdir: Path, stop: dict, finish,
                    progress) -> None:
     per_child = max(1, RECYCLE_AFTER_DOCUMENTS // (size * len(documents)))
-    temp_root = tempfile.mkdtemp(prefix="contractgen-batch-")  # the workers' temporary files, LibreOffice's
+    # the workers' temporary files, LibreOffice's; named with this process's id, so a later run can tell
+    # a folder left by a killed run from a live run's
+    temp_root = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-")
     pool = _RecyclingPool(jobs, mp_context=_pool_context(), initializer=_init_worker,
-                          initargs=(documents, temp_root), max_tasks_per_child=per_child)
+                          initargs=(documents, temp_root, os.getpid()), max_tasks_per_child=per_child)
     try:
         # A few chunks in flight per worker keeps both cores busy; a finished future is dropped at once,
         # since it holds its order's rendered files (memory stays flat over a 5,000-order run).

@@ -4,8 +4,15 @@ bundled example once, so every worker, and every worker recycled after ~200 docu
 instead of spending ~2 s loading them again.
 
 A failure here is swallowed: workers then load what they need themselves, and report any error per order.
+
+The fork server also dies with the main process: its workers hold its lifeline pipe open, so after a
+kill -9 of the main process it would otherwise stay, with the workers and the resource tracker.
 """
 from __future__ import annotations
+
+import signal
+
+from .lifeline import signal_on_parent_death
 
 
 def warm_up() -> None:
@@ -29,4 +36,5 @@ def warm_up() -> None:
         pass
 
 
+signal_on_parent_death(signal.SIGKILL)  # its workers get their own signal when it dies (batch._init_worker)
 warm_up()
