@@ -596,6 +596,7 @@ def test_a_follow_up_answer_typed_at_once_is_saved(server, page):
     # The tooling ownership marking is shown only while the owner is the buyer. The marking typed
     # while the page still showed it, then the owner set back to buyer: the page showed the marking,
     # the server had judged it by the owner it held before the post and dropped it.
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
     page.goto(server + "/load")
@@ -604,11 +605,18 @@ def test_a_follow_up_answer_typed_at_once_is_saved(server, page):
     page.goto(server + "/section/tooling")
     arrived(page, "tooling")
     owner, marking = page.locator(field("tooling.owner")), page.locator(field("tooling.marking"))
-    for attempt in range(25):  # a second thought, faster than the server answers
+    raced = 0
+    for attempt in range(40):  # a second thought, faster than the server answers
         owner.select_option("supplier")
-        marking.fill(f"Property of the buyer, mark {attempt}")
+        try:
+            marking.fill(f"Property of the buyer, mark {attempt}", timeout=1500)
+        except PlaywrightTimeout:  # the page hid the field before the typing: not this race; go again
+            owner.select_option("buyer")
+            expect(marking).to_be_visible()
+            continue
         owner.select_option("buyer")
         expect(marking).to_be_visible()
+        raced += 1
         deadline = time.monotonic() + 5
         while True:
             tooling = saved_answers(page, server).get("tooling", {})
@@ -617,6 +625,9 @@ def test_a_follow_up_answer_typed_at_once_is_saved(server, page):
             time.sleep(0.1)
         assert tooling.get("owner", "buyer") == "buyer", f"attempt {attempt}: {tooling}"
         assert tooling.get("marking") == f"Property of the buyer, mark {attempt}", f"attempt {attempt}: {tooling}"
+        if raced == 25:
+            break
+    assert raced >= 5, f"only {raced} of 40 rounds typed before the page hid the field: the race was not run"
 
 
 def test_country_currency_and_time_zone_are_offered_as_codes_named_in_the_page_language(client):
