@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.numbers import get_currency_precision
 
 from . import aql
+from .errors import Problem
 from .interview import Interview
 from .model import Text
 
@@ -25,6 +26,24 @@ DERIVED_FIELDS = {
 }
 # The supplier's clock: all of mainland China keeps Beijing time (UTC+8, no daylight saving time).
 CHINA_TIME_ZONE = "Asia/Shanghai"
+
+
+MAX_TOTAL = Decimal(10) ** 15  # amounts in words go below 10^16; no real order comes near either
+
+
+def total_problem(answers: dict, source: str) -> Problem | None:
+    """An order whose total (quantity × unit price over every line) is beyond what a contract can
+    state; each number alone is within bounds (number_text), their products and sum may not be."""
+    products = answers.get("products")
+    if not isinstance(products, list) or not all(
+            isinstance(p, dict) and isinstance(p.get("quantity"), Decimal) and isinstance(p.get("unit_price"), Decimal)
+            for p in products):
+        return None
+    total = sum((p["quantity"] * p["unit_price"] for p in products), Decimal(0))
+    if total < MAX_TOTAL:
+        return None
+    return Problem(source, "products", f"an order total (quantity × unit price, all lines) below {MAX_TOTAL:,}",
+                   f"{total:,.0f}")
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:

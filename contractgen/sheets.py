@@ -32,6 +32,7 @@ from typing import Any
 from .errors import InputError, Problem
 from .input_files import read_bounded, size_text
 from .interview import Interview, Question
+from .number_text import NumberTextError, read_number
 
 KEY = "contract.number"
 ORDERS_SHEET = "orders"
@@ -172,13 +173,19 @@ def _number_text(value: int | float) -> str:
     return format(value, f".{_EXCEL_DIGITS}g")
 
 
-def _convert(cell: _Cell, q: Question, epoch: dt.datetime) -> Any:
-    """A cell's value as the answer to `q`; what validation cannot read is left for it to report."""
+def _convert(cell: _Cell, q: Question, epoch: dt.datetime, semicolon_csv: bool = False) -> Any:
+    """A cell's value as the answer to `q`; what validation cannot read is left for it to report.
+    A number typed in a `;`-separated csv is read here, by that file's rules (number_text)."""
     if cell.problem:
         raise _Unreadable(*cell.problem)
     value, t = cell.value, q.type
     if isinstance(value, str):
         text = value.strip()
+        if t in _NUMBER_TYPES and semicolon_csv:
+            try:
+                return read_number(text, percent=t == "percent", semicolon_csv=True)
+            except NumberTextError as bad:
+                raise _Unreadable(bad.expected, bad.found) from None
         if t == "date":
             match = _DATE_TEXT.fullmatch(text)
             if match:
@@ -243,6 +250,7 @@ class _Table:
     headers: dict[int, str]  # column index -> header, for the columns that have one
     rows: list[tuple[int, dict[int, _Cell]]]  # (row number, non-empty cells by column index)
     headerless: set[int] = field(default_factory=set)  # columns without a header that hold values
+    semicolon_csv: bool = False  # a csv separated by ';', as the decimal-comma locales write it
 
     def where(self, row: int) -> str:
         return f"{self.file}, sheet '{self.sheet}' row {row}" if self.sheet else f"{self.file} row {row}"
@@ -403,7 +411,8 @@ def _csv_table(data: bytes, file: str) -> tuple[_Table, list[str]]:
     except csv.Error as exc:
         raise InputError(Problem(file, "", "a readable csv file", str(exc))) from None
     header_row, header_values = _header_row(enumerate(records, 1), file, None)
-    table = _Table(file, None, {i + 1: v.strip() for i, v in enumerate(header_values) if v.strip()}, [])
+    table = _Table(file, None, {i + 1: v.strip() for i, v in enumerate(header_values) if v.strip()}, [],
+                   semicolon_csv=delimiter == ";")
     del text
     for number in range(header_row + 1, len(records) + 1):
         values, records[number - 1] = records[number - 1], None  # the text goes as its cells are made
@@ -512,9 +521,9 @@ def _refuse_case_twins(orders: list[SheetOrder]) -> None:
 
 
 def _read_cell(order: SheetOrder, cell: _Cell, q: Question | None, epoch, location: Location, target: dict,
-               relative: str) -> None:
+               relative: str, semicolon_csv: bool = False) -> None:
     try:
-        value = _convert(cell, q, epoch) if q else (cell.value.strip() if isinstance(cell.value, str) else cell.value)
+        value = _convert(cell, q, epoch, semicolon_csv) if q else (cell.value.strip() if isinstance(cell.value, str) else cell.value)
     except _Unreadable as bad:
         order.problems.append(Problem(str(location), "", bad.expected, bad.found))
         return
@@ -673,7 +682,7 @@ def _read_csv(data: bytes, file: str, interview: Interview, columns: Columns, kn
                 continue
             first[(number, header)] = (row, written)
             order.cells[header] = location
-            _read_cell(order, cell, q, epoch, location, order.raw, header)
+            _read_cell(order, cell, q, epoch, location, order.raw, header, table.semicolon_csv)
         for column, (header, q) in used.items():
             lst = list_of(header)
             if lst and column in cells:
@@ -690,6 +699,7 @@ def _read_csv(data: bytes, file: str, interview: Interview, columns: Columns, kn
                 answers_path = f"{lst}[{index}].{item}"
                 order.cells[answers_path] = Location(where, header, answers_path)
                 if column in cells:
-                    _read_cell(order, cells[column], q, epoch, order.cells[answers_path], entry, item)
+                    _read_cell(order, cells[column], q, epoch, order.cells[answers_path], entry, item,
+                               table.semicolon_csv)
     _refuse_case_twins(list(orders.values()))
     return SheetBatch(list(orders.values()), stray, notes)

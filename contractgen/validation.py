@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -22,9 +23,11 @@ from babel import Locale
 from babel.numbers import list_currencies
 
 from . import uscc
+from .derived import total_problem
 from .errors import Problem, ValidationError
 from .expressions import has_path, lookup
 from .interview import Block, Interview, Question
+from .number_text import NumberTextError, bounded, character_name, read_number
 from .yamlio import source_text
 
 MAX_STRING = 300
@@ -93,26 +96,30 @@ def describe(value: Any) -> str:
 # -- phase 1: coercion --------------------------------------------------------------------------------
 
 class _Unusable(Exception):
-    """A value that cannot be read as the question's type."""
+    """A value that cannot be read as the question's type; expected/found when more precise than the
+    type's own word."""
+
+    def __init__(self, expected: str | None = None, found: str | None = None):
+        super().__init__(expected)
+        self.expected, self.found = expected, found
 
 
-def _to_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # a contract's dates; docs/formats.md
+
+
+def _to_decimal(value: Any, percent: bool = False) -> Decimal:
+    """Every number, whatever face it came from, through number_text: one reading, within bounds."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float, str)):
         raise _Unusable
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(int(value))
-    text = source_text(value) or (repr(value) if isinstance(value, float) else value)
-    if isinstance(text, str):
-        cleaned = text.strip().replace(",", "").replace("，", "").removesuffix("%").strip()
-        try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            raise _Unusable from None
-        if number.is_finite():
-            return number
-    raise _Unusable
+    try:
+        if isinstance(value, Decimal):
+            return bounded(value)
+        text = source_text(value)
+        if text is None and isinstance(value, int):
+            return bounded(Decimal(value))
+        return read_number(text or (repr(value) if isinstance(value, float) else value), percent=percent)
+    except NumberTextError as bad:
+        raise _Unusable(bad.expected, bad.found) from None
 
 
 def _to_integer(value: Any) -> int:
@@ -124,15 +131,17 @@ def _to_integer(value: Any) -> int:
 
 def _to_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+        value = value.date()
+    elif isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            value = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise _Unusable from None
-    raise _Unusable
+    if not isinstance(value, dt.date):
+        raise _Unusable
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise _Unusable(f"a date from {FIRST_DATE} to {LAST_DATE}", value.isoformat())
+    return value
 
 
 def _to_text(value: Any) -> str:
@@ -143,8 +152,18 @@ def _to_text(value: Any) -> str:
     if isinstance(value, (dt.date, Decimal)):
         return str(value)
     if isinstance(value, str):
-        return value.strip()
+        return _displayable(value.strip())
     raise _Unusable
+
+
+def _displayable(text: str) -> str:
+    """NFC text without invisible format characters: a bidi override or a zero-width space makes a
+    name display as something else, and two names that look the same compare unequal."""
+    hidden = next((c for c in text if unicodedata.category(c) == "Cf"), None)
+    if hidden is not None:
+        raise _Unusable("text without invisible format characters (bidi controls, zero-width spaces or joiners)",
+                        f"{describe(text)} (contains {character_name(hidden)})")
+    return unicodedata.normalize("NFC", text)
 
 
 def _to_choice(value: Any, question: Question) -> Any:
@@ -162,7 +181,7 @@ def _to_choice(value: Any, question: Question) -> Any:
 def _coerce_value(value: Any, question: Question) -> Any:
     t = question.type
     if t in ("decimal", "percent"):
-        return _to_decimal(value)
+        return _to_decimal(value, percent=t == "percent")
     if t == "integer":
         return _to_integer(value)
     if t == "date":
@@ -206,8 +225,8 @@ def _coerce(data: dict, questions: tuple[Question, ...], prefix: str, source: st
             continue
         try:
             _set(data, q.path, _coerce_value(value, q))
-        except _Unusable:
-            problems.append(Problem(source, full, _TYPE_WORDS[q.type], describe(value)))
+        except _Unusable as bad:
+            problems.append(Problem(source, full, bad.expected or _TYPE_WORDS[q.type], bad.found or describe(value)))
 
 
 def _delete(data: dict, path: str) -> None:
@@ -510,6 +529,9 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
             continue
         if not check.assertion.evaluate(data):
             problems.append(Problem(source, check.path, check.expected.en, describe(lookup(data, check.path))))
+
+    if not problems and (too_large := total_problem(data, source)):
+        problems.append(too_large)
 
     return data, sorted(set(problems), key=lambda p: _order(p, all_questions))
 

@@ -74,7 +74,12 @@ _Loader.add_implicit_resolver(
     list("-+0123456789."))
 
 
+MAX_INT_DIGITS = 100  # Python refuses to convert a text of more than 4,300 digits to an int
+
+
 def _construct_int(loader, node):
+    if len(node.value.lstrip("+-")) > MAX_INT_DIGITS:
+        return _construct_float(loader, node)  # infinite as a float; validation reads the source text and refuses it
     value = SourceInt(int(node.value))
     value.source = node.value
     return value
@@ -86,9 +91,19 @@ def _construct_float(loader, node):
     return value
 
 
+def _construct_timestamp(loader, node):
+    """A date as a date; an impossible one (2026-02-30) as the text it is, which validation then reports
+    at its field instead of the loader failing the whole file."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return node.value
+
+
 _Loader.yaml_constructors = dict(yaml.SafeLoader.yaml_constructors)  # the CParser class starts with none
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class _Recursive(Exception):
