@@ -199,6 +199,24 @@ def _coerce_value(value: Any, question: Question) -> Any:
     return value
 
 
+def _check_sections(data: dict, questions: tuple[Question, ...], prefix: str, source: str,
+                    problems: list[Problem]) -> None:
+    """Each section (`supplier`, `supplier.bank`) must be a mapping. Null is no answer, as for a field
+    (its required fields are then reported one by one); anything else is reported and set aside."""
+    sections = {".".join(q.path.split(".")[:depth]) for q in questions for depth in range(1, q.path.count(".") + 1)}
+    for section in sorted(sections, key=lambda s: s.count(".")):
+        if not has_path(data, section) or isinstance(value := lookup(data, section), dict):
+            continue
+        if value is not None:
+            problems.append(Problem(source, prefix + section, "a mapping of answers", describe(value)))
+        _delete(data, section)
+    for q in questions:
+        if q.type == "list" and isinstance(entries := lookup(data, q.path), list):
+            for i, entry in enumerate(entries):
+                if isinstance(entry, dict):
+                    _check_sections(entry, q.item, f"{prefix}{q.path}[{i}].", source, problems)
+
+
 def _set(data: dict, path: str, value: Any) -> None:
     parts = path.split(".")
     for part in parts[:-1]:
@@ -218,6 +236,7 @@ def _coerce(data: dict, questions: tuple[Question, ...], prefix: str, source: st
         if q.type == "list":
             if not isinstance(value, list):
                 problems.append(Problem(source, full, "a list of entries", describe(value)))
+                _delete(data, q.path)  # set aside, so no later phase walks it as a list
                 continue
             for i, entry in enumerate(value):
                 if isinstance(entry, dict):
@@ -503,6 +522,7 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
             problems.append(Problem(source, block.id, "a mapping of answers, or nothing", describe(data[block.id])))
             del data[block.id]
 
+    _check_sections(data, all_questions, "", source, problems)
     _coerce(data, all_questions, "", source, problems)
     for block, questions in questions_by_block:
         if _block_present(block, data):

@@ -1,0 +1,215 @@
+"""Hostile answers (issue 12): a typed number means one thing or is refused; everyday typos (impossible
+dates, huge numbers, null or wrong-typed sections) are input errors at their field, never a crash; names
+with invisible format characters are refused. Checked at the root (validation and the risk check, with
+Hypothesis) and through every face: `check`, `build`, `batch`, `interview --resume` and the web app."""
+from __future__ import annotations
+
+import copy
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from contractgen.answers import answers_from_mapping, load_answers
+from contractgen.build import interview_for, resolve_documents
+from contractgen.errors import InputError
+from contractgen.number_text import NumberTextError, read_number
+from contractgen.risk import assess
+from contractgen.web.app import create_app
+from contractgen.yamlio import load_yaml_file, load_yaml_text
+
+from conftest import EXAMPLE, set_path
+from test_build import run_cli
+
+INTERVIEW = interview_for(resolve_documents(["all"]))
+
+
+def only_problem(path, interview=INTERVIEW):
+    with pytest.raises(InputError) as caught:
+        load_answers(path, interview)
+    assert len(caught.value.problems) == 1, caught.value.problems
+    return caught.value.problems[0]
+
+
+# -- item 1: a typed number means one thing or is refused ----------------------------------------------
+
+@pytest.mark.parametrize("typed, found", [
+    ('"3,20"', "a decimal comma? write 3.20"),
+    ('"3,2"', "a decimal comma? write 3.2"),
+    ('"0,125"', "a decimal comma? write 0.125"),
+    ("3_20", "without '_'"),
+    ('"3_20"', "without '_'"),
+    ("1e30", "without an exponent"),
+    ('"1E+3"', "without an exponent"),
+    ("NaN", "'NaN'"),
+    ('"Infinity"', "'Infinity'"),
+    ('"3.20%"', "a percent sign only where a percentage is asked"),
+    ('"٣٫٢٠"', "U+0663 ARABIC-INDIC DIGIT THREE"),
+    ('"3.2\u00a00"', "U+00A0 NO-BREAK SPACE"),
+    ('"1,23,456.00"', "'1,23,456.00'"),
+    ("0.0000001", "0.0000001"),
+])
+def test_a_price_with_no_single_reading_is_refused_at_its_field(write_order, typed, found):
+    path = write_order()
+    path.write_text(path.read_text("utf-8").replace("unit_price: 3.2", f"unit_price: {typed}", 1), "utf-8")
+    problem = only_problem(path)
+    assert problem.path == "products[0].unit_price"
+    assert found in problem.found
+
+
+@pytest.mark.parametrize("typed, read", [
+    ('"1,234.50"', Decimal("1234.50")), ('"1,234"', Decimal("1234")), ('"1,234,567"', Decimal("1234567")),
+    ("+3.20", Decimal("3.20")), ('"３．２０"', Decimal("3.20")), ('"５，０００"', Decimal("5000")), (".5", Decimal("0.5")),
+])
+def test_a_price_with_one_reading_is_read_that_way(write_order, typed, read):
+    path = write_order()
+    path.write_text(path.read_text("utf-8").replace("unit_price: 3.2", f"unit_price: {typed}", 1), "utf-8")
+    assert load_answers(path, INTERVIEW).data["products"][0]["unit_price"] == read
+
+
+def test_percent_sign_only_on_a_percentage(write_order):
+    assert load_answers(write_order({"payment.deposit_percent": "30 %"}), INTERVIEW).data["payment"][
+        "deposit_percent"] == 30
+    assert "percent sign" in only_problem(write_order({"products.0.quantity": "50%"})).found
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789,._+-eE%％，．３ ٣\u00a0naNIfity"), max_size=14))
+def test_a_number_text_is_read_one_way_or_refused(text):
+    try:
+        number = read_number(text, percent=True)
+    except NumberTextError:
+        return
+    assert number.is_finite() and abs(number) < 10 ** 12
+    # the reading is the text without its grouping commas, full widths and percent sign: nothing guessed
+    plain = text.strip().translate({0xFF0C: ",", 0xFF0E: ".", 0xFF05: "%", 0xFF13: "3"})
+    assert number == Decimal(plain.removesuffix("%").strip().replace(",", ""))
+
+
+def _semicolon_csv(tmp_path, prices: dict[str, str]) -> str:
+    """A `;`-separated csv of the example order, one order per contract number with its own unit price."""
+    example = load_yaml_file(EXAMPLE)
+    product = example["products"][0]
+    header, rows = None, []
+    for number, price in prices.items():
+        order = copy.deepcopy(example)
+        order["contract"]["number"] = number
+        del order["products"]
+        flat = _leaves(order)
+        line = {f"products.{k}": str(v) for k, v in product.items() if not isinstance(v, (dict, list))}
+        line["products.unit_price"] = price
+        line["products.quantity"] = "5000"
+        header = list(flat) + list(line)
+        rows.append([flat[h] for h in flat] + [line[h] for h in line])
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows([header, *rows])
+    (tmp_path / "orders.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    return header
+
+
+def _leaves(data: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_leaves(value, f"{prefix}{key}."))
+        elif not isinstance(value, list):
+            out[f"{prefix}{key}"] = "TRUE" if value is True else "FALSE" if value is False else str(value)
+    return out
+
+
+def test_semicolon_csv_refuses_decimal_commas_and_thousands_dots(tmp_path):
+    _semicolon_csv(tmp_path, {"SC-EU-1": "3,20", "SC-EU-2": "1.234", "SC-EU-3": "3.20"})
+    result = run_cli("batch", tmp_path / "orders.csv", "-o", tmp_path / "out", "--docs", "po_annex", "--format", "md",
+                     "--jobs", "1")
+    assert result.returncode == 2, result.stderr
+    lines = [line.strip() for line in result.stderr.splitlines()]
+    assert any(line.startswith("orders.csv row 2, column 'products.unit_price'") and "a decimal comma? write 3.20"
+               in line for line in lines), result.stderr
+    assert any(line.startswith("orders.csv row 3, column 'products.unit_price'") and "is it 1234 or 1.234?" in line
+               for line in lines), result.stderr
+    assert not (tmp_path / "out" / "SC-EU-1").exists() and not (tmp_path / "out" / "SC-EU-2").exists()
+    annex = (tmp_path / "out" / "SC-EU-3" / "SC-EU-3-po_annex.md").read_text("utf-8")
+    assert "16,000.00" in annex  # 5,000 × 3.20
+
+
+# -- item 2: everyday typos are input errors at their field, never a crash -----------------------------
+
+TYPOS = [
+    ("contract.date: 2026-02-30", "contract.date"),
+    ("unit_price: 1e30", "products[0].unit_price"),
+    ("quantity: " + "9" * 5000, "products[0].quantity"),
+    ("unit_price: 999999999999.99", "products"),  # each number within bounds, the total not
+]
+
+
+def _typo(path, line: str) -> None:
+    text = path.read_text("utf-8")
+    key = line.split(":")[0]
+    start = text.index(f"{key}:")
+    end = text.index("\n", start)
+    path.write_text(text[:start] + line + text[end:], "utf-8")
+
+
+@pytest.mark.parametrize("line, field", TYPOS)
+def test_typo_is_exit_2_naming_the_field_in_check_and_build(write_order, tmp_path, line, field):
+    path = write_order({"products.0.quantity": 1000000} if field == "products" else None)
+    _typo(path, line)
+    for command in (["check", path], ["build", path, "--docs", "po_annex", "--format", "md", "-o", tmp_path / "o"]):
+        result = run_cli(*command)
+        assert result.returncode == 2, result.stderr
+        assert f"{path}: {field}: expected" in result.stderr
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("section", ["contract", "buyer", "supplier", "payment", "delivery", "quality", "products",
+                                     "dispute", "tooling", "currency"])
+@pytest.mark.parametrize("value", [None, 5, "text", [1, 2]])
+def test_a_null_or_wrong_typed_section_is_an_input_error(write_order, section, value):
+    path = write_order({section: value})
+    try:
+        answers = load_answers(path, INTERVIEW)
+    except InputError as error:
+        assert all(p.path for p in error.problems)
+        assert any(p.path == section or p.path.startswith((section + ".", section + "[")) for p in error.problems), \
+            error.problems
+        return
+    assess(answers.data, INTERVIEW)  # an optional section left empty is no section
+
+
+_HOSTILE_SCALARS = ["~", "5", "-1", "0", "1e30", "1e-30", "9" * 5000, "0." + "0" * 40 + "1", "2026-02-30", "0001-01-01",
+                    "9999-12-31", '"2026-13-01"', "NaN", ".inf", '"3,20"', "3_20", "true", "[]", "{}", "[1, {a: 2}]",
+                    '"\u202eevil"', '"a\u200bb"', '""', '"x"', "abc", "999999999999", "-999999999999.99"]
+
+
+def _leaf_paths(data, prefix=""):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaf_paths(value, f"{prefix}{key}.")
+            yield f"{prefix}{key}"
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _leaf_paths(value, f"{prefix}{i}.")
+
+
+_EXAMPLE = load_yaml_file(EXAMPLE)
+_PATHS = sorted(set(_leaf_paths(_EXAMPLE)) | {"products.1", "tooling", "communication.buyer_time_zone"})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_PATHS), st.sampled_from(_HOSTILE_SCALARS)), min_size=1, max_size=4))
+def test_generated_hostile_answers_succeed_or_raise_our_input_error(changes):
+    data = copy.deepcopy(_EXAMPLE)
+    for path, scalar in changes:
+        try:
+            set_path(data, path, load_yaml_text(f"v: {scalar}", "h.yaml")["v"])
+        except (TypeError, IndexError, AttributeError, KeyError):
+            continue  # an earlier change made the parent a scalar: nothing to set
+    try:
+        answers = answers_from_mapping(data, INTERVIEW, "h.yaml")
+    except InputError as error:
+        assert error.problems and all(p.path for p in error.problems), error.problems
+        return
+    assess(answers.data, INTERVIEW)
+
