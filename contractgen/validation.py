@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -386,24 +387,26 @@ def _schema(questions: tuple[Question, ...], data: dict, context: dict, present:
     return schema
 
 
-_VALIDATORS: dict[tuple, tuple[Interview, cerberus.Validator]] = {}
+_CACHE = threading.local()  # a cerberus validator keeps each document's state: one cache per thread
 
 
 def _validator(interview: Interview, data: dict) -> cerberus.Validator:
     """The cerberus validator for the questions these answers show. Building one normalises and hashes
-    the whole schema, which cost more than validating; a batch has only a few distinct patterns."""
+    the whole schema, which cost more than validating; a batch has only a few distinct patterns. A
+    validator holds the document it is validating, so threads (the web server's) never share one."""
+    validators: dict[tuple, tuple[Interview, cerberus.Validator]] = _CACHE.__dict__.setdefault("validators", {})
     presence = tuple(_block_present(b, data) for b in interview.blocks)
     key = (id(interview), presence, _shown_pattern(tuple(q for _, q in interview.questions()), data))
-    cached = _VALIDATORS.get(key)
+    cached = validators.get(key)
     if cached and cached[0] is interview:
         return cached[1]
     schema: dict = {}
     for block, present in zip(interview.blocks, presence):
         _merge(schema, _schema(block.questions, data, data, present))
-    if len(_VALIDATORS) >= 256:
-        _VALIDATORS.clear()
+    if len(validators) >= 256:
+        validators.clear()
     validator = _Validator(schema, allow_unknown=True)
-    _VALIDATORS[key] = (interview, validator)
+    validators[key] = (interview, validator)
     return validator
 
 

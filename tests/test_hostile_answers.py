@@ -137,7 +137,7 @@ def test_semicolon_csv_refuses_decimal_commas_and_thousands_dots(tmp_path):
 # -- item 2: everyday typos are input errors at their field, never a crash -----------------------------
 
 TYPOS = [
-    ("contract.date: 2026-02-30", "contract.date"),
+    ("date: 2026-02-30", "contract.date"),
     ("unit_price: 1e30", "products[0].unit_price"),
     ("quantity: " + "9" * 5000, "products[0].quantity"),
     ("unit_price: 999999999999.99", "products"),  # each number within bounds, the total not
