@@ -213,3 +213,26 @@ def test_generated_hostile_answers_succeed_or_raise_our_input_error(changes):
         return
     assess(answers.data, INTERVIEW)
 
+
+
+# -- item 8: names that display as something else -------------------------------------------------------
+
+@pytest.mark.parametrize("path, typed, named", [
+    ("supplier.name_zh", "深圳市华信\u202e司公限有", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("supplier.bank.beneficiary", "深圳市华信家居用品\u200b有限公司", "U+200B ZERO WIDTH SPACE"),
+    ("buyer.name_en", "North\u200dwind LLC", "U+200D ZERO WIDTH JOINER"),
+    ("products.0.description_en", "bottle\u2066x\u2069", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+    ("packaging.description_en", "carton\ufeff of 24", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+])
+def test_invisible_format_characters_are_refused_by_name(write_order, path, typed, named):
+    problem = only_problem(write_order({path: typed}))
+    assert problem.path == path.replace(".0.", "[0].")
+    assert named in problem.found and "format characters" in problem.expected
+
+
+def test_text_is_nfc_and_chinese_and_full_width_punctuation_pass_unchanged(write_order):
+    spec = "304不锈钢，壁厚0.5毫米、喷粉涂层。（潘通2955 C）"
+    answers = load_answers(write_order({"buyer.name_en": "Cafe\u0301 Nord", "products.0.specification_zh": spec}),
+                           INTERVIEW).data
+    assert answers["buyer"]["name_en"] == "Caf\u00e9 Nord"
+    assert answers["products"][0]["specification_zh"] == spec
