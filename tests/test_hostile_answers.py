@@ -7,6 +7,10 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import os
+import re
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -19,9 +23,10 @@ from contractgen.errors import InputError
 from contractgen.number_text import NumberTextError, read_number
 from contractgen.risk import assess
 from contractgen.web.app import create_app
+from contractgen.web.form import field_anchor
 from contractgen.yamlio import load_yaml_file, load_yaml_text
 
-from conftest import EXAMPLE, set_path
+from conftest import EXAMPLE, ROOT, set_path
 from test_build import run_cli
 
 INTERVIEW = interview_for(resolve_documents(["all"]))
@@ -88,25 +93,24 @@ def test_a_number_text_is_read_one_way_or_refused(text):
     assert number == Decimal(plain.removesuffix("%").strip().replace(",", ""))
 
 
-def _semicolon_csv(tmp_path, prices: dict[str, str]) -> str:
-    """A `;`-separated csv of the example order, one order per contract number with its own unit price."""
+def _orders_csv(tmp_path, changes: dict[str, dict[str, str]], delimiter: str = ";") -> None:
+    """A csv of the example order, one order per contract number, each with its own changed cells."""
     example = load_yaml_file(EXAMPLE)
     product = example["products"][0]
     header, rows = None, []
-    for number, price in prices.items():
+    for number, cells in changes.items():
         order = copy.deepcopy(example)
         order["contract"]["number"] = number
         del order["products"]
         flat = _leaves(order)
         line = {f"products.{k}": str(v) for k, v in product.items() if not isinstance(v, (dict, list))}
-        line["products.unit_price"] = price
         line["products.quantity"] = "5000"
-        header = list(flat) + list(line)
-        rows.append([flat[h] for h in flat] + [line[h] for h in line])
+        row = {**flat, **line, **cells}
+        header = list(row)
+        rows.append(list(row.values()))
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";").writerows([header, *rows])
+    csv.writer(buffer, delimiter=delimiter).writerows([header, *rows])
     (tmp_path / "orders.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    return header
 
 
 def _leaves(data: dict, prefix: str = "") -> dict:
@@ -120,7 +124,8 @@ def _leaves(data: dict, prefix: str = "") -> dict:
 
 
 def test_semicolon_csv_refuses_decimal_commas_and_thousands_dots(tmp_path):
-    _semicolon_csv(tmp_path, {"SC-EU-1": "3,20", "SC-EU-2": "1.234", "SC-EU-3": "3.20"})
+    _orders_csv(tmp_path, {"SC-EU-1": {"products.unit_price": "3,20"}, "SC-EU-2": {"products.unit_price": "1.234"},
+                           "SC-EU-3": {"products.unit_price": "3.20"}})
     result = run_cli("batch", tmp_path / "orders.csv", "-o", tmp_path / "out", "--docs", "po_annex", "--format", "md",
                      "--jobs", "1")
     assert result.returncode == 2, result.stderr
@@ -213,6 +218,54 @@ def test_generated_hostile_answers_succeed_or_raise_our_input_error(changes):
         return
     assess(answers.data, INTERVIEW)
 
+
+
+def test_batch_rows_with_typos_get_their_cell_and_the_others_build(tmp_path):
+    _orders_csv(tmp_path, {"SC-T-1": {"contract.date": "2026-02-30"}, "SC-T-2": {"products.unit_price": "1e30"},
+                           "SC-T-3": {"products.quantity": "9" * 5000}, "SC-T-4": {}}, delimiter=",")
+    result = run_cli("batch", tmp_path / "orders.csv", "-o", tmp_path / "out", "--docs", "po_annex", "--format", "md",
+                     "--jobs", "1")
+    assert result.returncode == 2 and "internal error" not in result.stderr, result.stderr
+    for row, column in ((2, "contract.date"), (3, "products.unit_price"), (4, "products.quantity")):
+        assert f"orders.csv row {row}, column '{column}'" in result.stderr, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir()) == ["SC-T-4"]
+
+
+@pytest.mark.parametrize("line, field", TYPOS[:3])
+def test_interview_resume_of_a_file_with_a_typo_asks_again(write_order, tmp_path, line, field):
+    path = write_order()
+    _typo(path, line)
+    result = subprocess.run([sys.executable, "-m", "contractgen", "interview", "sales_contract", "--resume", str(path),
+                             "-o", str(tmp_path / "resumed.yaml")], input="", capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode in (0, 2) and (tmp_path / "resumed.yaml").is_file()
+
+
+WEB = "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize("line, field", TYPOS + [("contract: ~", "contract.number"), ("products: 5", "products")])
+def test_web_review_and_preview_name_the_field_not_a_500(write_order, line, field):
+    path = write_order()
+    text = path.read_text("utf-8")
+    if line.startswith(("contract:", "products:")):
+        key = line.split(":")[0]
+        data = load_yaml_text(text, "x")
+        data[key] = load_yaml_text(line, "x")[key]
+        path = write_order({key: data[key]})
+    else:
+        _typo(path, line)
+    client = create_app("order_set", "127.0.0.1", 8000).test_client()
+    page = client.get("/section/contract", base_url=WEB).get_data(as_text=True)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    loaded = client.post("/load", base_url=WEB, data={"_csrf": csrf, "answers": (io.BytesIO(path.read_bytes()), "o.yaml")},
+                         headers={"Origin": WEB}, content_type="multipart/form-data")
+    assert loaded.status_code < 500
+    review = client.get("/review", base_url=WEB)
+    preview = client.get("/preview?doc=sales_contract&layout=parallel", base_url=WEB)
+    assert review.status_code == 200 and preview.status_code == 200
+    assert f'#{field_anchor(field)}"' in review.get_data(as_text=True)  # the problem, linked to its field
 
 
 # -- item 8: names that display as something else -------------------------------------------------------
