@@ -13,7 +13,7 @@ import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable
@@ -29,6 +29,7 @@ from .errors import ContractgenError, LibraryError
 from .expressions import Expression, ExpressionSyntaxError, compile_expression
 from .interview import Interview
 from .model import Text
+from .number_text import NumberTextError, bounded, read_number
 from .resources import data_path
 from .yamlio import load_yaml_file, source_text
 
@@ -123,17 +124,16 @@ def total_mismatch(answers: dict, derived: dict) -> bool | None:
 
 
 def _decimal(value: Any) -> Decimal | None:
-    """An answer as an exact Decimal, also before the interview declares the field (a YAML number)."""
+    """An answer as an exact Decimal, also before the interview declares the field (a YAML number);
+    None for anything number_text would not read one way."""
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, Decimal):
-        return value
-    text = source_text(value) or str(value)
     try:
-        number = Decimal(text.replace(",", "").strip())
-    except InvalidOperation:
+        if isinstance(value, Decimal):
+            return bounded(value)
+        return read_number(source_text(value) or str(value))
+    except NumberTextError:
         return None
-    return number if number.is_finite() else None
 
 
 FACTS: dict[str, Callable[[dict, dict], Any]] = {f.__name__: f for f in (
