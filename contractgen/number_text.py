@@ -83,7 +83,7 @@ def _read_grouped(number: str, typed: str, semicolon_csv: bool) -> Decimal:
 
 
 def _expected(percent: bool) -> str:
-    return "a percentage such as 30 or 30 %" if percent else "a number such as 1234.50"
+    return "a percentage from 0 to 100" if percent else "a number"  # the words validation uses for the type
 
 
 def _hint(number: str) -> str:
