@@ -209,7 +209,7 @@ def test_generated_hostile_answers_succeed_or_raise_our_input_error(changes):
     for path, scalar in changes:
         try:
             set_path(data, path, load_yaml_text(f"v: {scalar}", "h.yaml")["v"])
-        except (TypeError, IndexError, AttributeError, KeyError):
+        except (TypeError, ValueError, IndexError, AttributeError, KeyError):
             continue  # an earlier change made the parent a scalar: nothing to set
     try:
         answers = answers_from_mapping(data, INTERVIEW, "h.yaml")
