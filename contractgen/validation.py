@@ -534,9 +534,10 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
     validator = _validator(interview, data)
     validator.validate(data, normalize=False)  # coercion and defaults are ours (phases 1-2)
     failed: set[str] = set()
+    reported = {p.path for p in problems}
     for error in _flatten(validator._errors):
-        if _display_path(error.document_path) in {p.path for p in problems}:
-            continue  # already reported as a value that could not be read
+        if _within(_display_path(error.document_path), reported):
+            continue  # already reported: a value that could not be read, or a section that is no mapping
         q = _question_at(all_questions, error.document_path)
         expected, found = _expected(error, q)
         path = _display_path(error.document_path)
@@ -557,6 +558,10 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
         problems.append(too_large)
 
     return data, sorted(set(problems), key=lambda p: _order(p, all_questions))
+
+
+def _within(path: str, reported: set[str]) -> bool:
+    return any(path == r or path.startswith((r + ".", r + "[")) for r in reported)
 
 
 def _order(problem: Problem, questions: tuple[Question, ...]) -> tuple:
