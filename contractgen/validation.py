@@ -21,7 +21,7 @@ from typing import Any
 
 import cerberus
 from babel import Locale
-from babel.numbers import list_currencies
+from babel.numbers import get_currency_precision, list_currencies
 
 from . import uscc
 from .derived import total_problem
@@ -323,6 +323,15 @@ class _Validator(cerberus.Validator):
         if value not in currency_codes():
             self._error(field, "CURRENCY|")
 
+    def _check_with_money(self, field, value):
+        # an amount in the order's currency: no finer than its minor unit (USD 0.01, JPY 1), or the
+        # contract would print a sum nobody can pay; an unknown currency is reported at `currency`
+        currency = self.root_document.get("currency")
+        if currency in currency_codes() and isinstance(value, Decimal):
+            places = get_currency_precision(currency)
+            if value != value.quantize(Decimal(1).scaleb(-places)):
+                self._error(field, f"MONEY|{currency}|{places}")
+
     def _check_with_time_zone(self, field, value):
         # an interview asks for it with `rules: {check_with: time_zone}` on a string question
         if value not in time_zones():
@@ -460,6 +469,10 @@ def _expected(error, q: Question | None) -> tuple[str, str]:
             return "an ISO 3166 alpha-2 country code such as US, DE or CN", describe(value)
         if kind == "CURRENCY":
             return "an ISO 4217 currency code such as USD, EUR or CNY", describe(value)
+        if kind == "MONEY":
+            currency, _, places = detail.partition("|")
+            unit = "a whole amount" if places == "0" else f"an amount with at most {places} decimal places"
+            return f"{unit} in {currency} (its smallest unit)", describe(value)
         if kind == "TIME_ZONE":
             return "an IANA time zone name such as America/New_York, Europe/Berlin or Asia/Shanghai", describe(value)
         return kind, describe(value)

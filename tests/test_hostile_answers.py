@@ -18,6 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contractgen.answers import answers_from_mapping, load_answers
+from contractgen.assembly import assemble
+from contractgen.clauses import load_library
+from contractgen.definitions import load_definition
 from contractgen.build import interview_for, resolve_documents
 from contractgen.errors import InputError
 from contractgen.number_text import NumberTextError, read_number
@@ -183,7 +186,7 @@ def test_a_null_or_wrong_typed_section_is_an_input_error(write_order, section, v
     assess(answers.data, INTERVIEW)  # an optional section left empty is no section
 
 
-_HOSTILE_SCALARS = ["~", "5", "-1", "0", "1e30", "1e-30", "9" * 5000, "0." + "0" * 40 + "1", "2026-02-30", "0001-01-01",
+_HOSTILE_SCALARS = ["~", "5", "-1", "0", "0.125", "50000.125", "1e30", "1e-30", "9" * 5000, "0." + "0" * 40 + "1", "2026-02-30", "0001-01-01",
                     "9999-12-31", '"2026-13-01"', "NaN", ".inf", '"3,20"', "3_20", "true", "[]", "{}", "[1, {a: 2}]",
                     '"\u202eevil"', '"a\u200bb"', '""', '"x"', "abc", "999999999999", "-999999999999.99"]
 
@@ -218,6 +221,58 @@ def test_generated_hostile_answers_succeed_or_raise_our_input_error(changes):
         return
     assess(answers.data, INTERVIEW)
 
+
+_DEFINITIONS = [load_definition(d) for d in resolve_documents(["all"])]
+
+
+def _value_at(data, path: str):
+    for part in path.split("."):
+        data = data[int(part)] if isinstance(data, list) else data[part]
+    return data
+
+
+_NUMBER_PATHS = sorted(p for p in _leaf_paths(_EXAMPLE)
+                       if isinstance(_value_at(_EXAMPLE, p), (int, float)) and not isinstance(_value_at(_EXAMPLE, p), bool))
+_NUMBERS = st.one_of(*(st.decimals(min_value=-1, max_value=10 ** 7, places=places, allow_nan=False, allow_infinity=False)
+                       for places in range(5)))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_NUMBER_PATHS), _NUMBERS), min_size=1, max_size=3))
+def test_numbers_that_validate_assemble_every_document(changes):
+    # what validation lets through must build: a number the documents cannot print (a sum finer than
+    # its currency's unit, say) is an input error at validation, never a library fault at render time
+    data = copy.deepcopy(_EXAMPLE)
+    for path, number in changes:
+        set_path(data, path, number)
+    try:
+        answers = answers_from_mapping(data, INTERVIEW, "h.yaml")
+    except InputError:
+        return
+    library = load_library()
+    for definition in _DEFINITIONS:
+        assemble(definition, answers.data, INTERVIEW, library)
+
+
+@pytest.mark.parametrize("currency, amount, places", [("USD", "50000.125", "2"), ("JPY", "50000.5", "whole")])
+def test_an_amount_finer_than_its_currency_is_refused_at_its_field(write_order, tmp_path, currency, amount, places):
+    path = write_order({"currency": currency})
+    text = path.read_text("utf-8").replace("liquidated_damages: 50000", f"liquidated_damages: {amount}")
+    assert amount in text
+    path.write_text(text, "utf-8")
+    result = run_cli("build", path, "--docs", "all", "--format", "md", "-o", tmp_path / "o")
+    assert result.returncode == 2, result.stderr
+    assert f"{path}: confidentiality.liquidated_damages: expected" in result.stderr
+    assert (f"at most {places} decimal places in {currency}" if places != "whole"
+            else f"a whole amount in {currency}") in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_amount_in_its_currency_unit_builds(write_order, tmp_path):
+    path = write_order({"confidentiality.liquidated_damages": Decimal("50000.10")})
+    result = run_cli("build", path, "--docs", "nnn", "--format", "md", "-o", tmp_path / "o")
+    assert result.returncode == 0, result.stderr
+    assert "50,000.10" in (tmp_path / "o" / "SC-2026-0142-nnn.md").read_text("utf-8")
 
 
 def test_batch_rows_with_typos_get_their_cell_and_the_others_build(tmp_path):
