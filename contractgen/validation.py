@@ -327,7 +327,7 @@ class _Validator(cerberus.Validator):
         # an amount in the order's currency: no finer than its minor unit (USD 0.01, JPY 1), or the
         # contract would print a sum nobody can pay; an unknown currency is reported at `currency`
         currency = self.root_document.get("currency")
-        if currency in currency_codes() and isinstance(value, Decimal):
+        if isinstance(currency, str) and currency in currency_codes() and isinstance(value, Decimal):
             places = get_currency_precision(currency)
             if value != value.quantize(Decimal(1).scaleb(-places)):
                 self._error(field, f"MONEY|{currency}|{places}")
