@@ -34,13 +34,14 @@ sys.path.insert(0, str(ROOT))
 
 from docxtpl import DocxTemplate  # noqa: E402
 
-from contractgen.answers import answers_from_mapping  # noqa: E402
-from contractgen.assembly import assemble  # noqa: E402
+from contractgen.answers.load import answers_from_mapping  # noqa: E402
+from contractgen.documents.assembly import assemble  # noqa: E402
+from contractgen.documents.context import order_context
 from contractgen.build import interview_for, resolve_documents  # noqa: E402
-from contractgen.clauses import load_library  # noqa: E402
-from contractgen.definitions import load_definition  # noqa: E402
+from contractgen.library.clauses import load_library  # noqa: E402
+from contractgen.library.definitions import load_definition  # noqa: E402
 from contractgen.render.docx import TEMPLATE, _context, _environment, render_docx  # noqa: E402
-from contractgen.yamlio import load_yaml_file  # noqa: E402
+from contractgen.core.yamlio import load_yaml_file  # noqa: E402
 
 FORUMS = ["cietac", "scia", "shiac", "hkiac", "siac", "icc", "prc_court"]
 REMEDIES = ["reproduce", "replace", "refund"]
@@ -101,12 +102,12 @@ def per_document(orders: list[dict], documents: list[str]) -> tuple[float, float
     for order in orders:
         answers = answers_from_mapping(order, interview, "benchmark")
         for definition in definitions:
-            render_docx(assemble(definition, answers.data, interview, library), "parallel")
+            render_docx(assemble(definition, order_context(answers.data, interview), library), "parallel")
             count += 1
     ours_total = time.perf_counter() - start
     for order in orders:  # contexts outside the timed loop: that is what "pre-rendered" means
         answers = answers_from_mapping(order, interview, "benchmark")
-        contexts += [_context(assemble(d, answers.data, interview, library), "parallel") for d in definitions]
+        contexts += [_context(assemble(d, order_context(answers.data, interview), library), "parallel") for d in definitions]
     environment = _environment()
     start = time.perf_counter()
     for context in contexts:

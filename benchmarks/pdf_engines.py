@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from contractgen.build import assemble_documents, resolve_documents  # noqa: E402
-from contractgen.model import Document  # noqa: E402
+from contractgen.documents.model import Document  # noqa: E402
 from contractgen.render.docx import render_docx  # noqa: E402
 from contractgen.render.html import render_html  # noqa: E402
 from contractgen.render.pdf import docx_to_pdf  # noqa: E402

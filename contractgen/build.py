@@ -1,36 +1,46 @@
-"""The whole pipeline for one order: answers → validated answers → Documents → files on disk."""
+"""The one pipeline every face uses (the CLI, the batch worker, the web page), in the order it runs:
+
+    answers mapping ──validate──► Answers            (answers/: the interview's rules; every fault at once)
+                    ──context───► OrderContext       (documents/context.py: derived values and the
+                                                      pre-deposit assessment, computed once per order)
+                    ──assemble──► Document per doc   (documents/: clauses selected and rendered EN + ZH)
+                    ──render────► bytes per format   (render/: DOCX, PDF, HTML, Markdown)
+                    ──files─────► outputs + manifest (audit record beside each document)
+                    ──write─────► the set on disk, whole or not at all (core/output.py)
+
+Nothing here goes through a temporary file: a face that holds answers as a mapping calls
+`assemble_mapping` or `build_files`; a face that holds a file calls `build`.
+"""
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Mapping, Sequence
 
-from .answers import load_answers
-from .assembly import assemble
-from .clauses import LibraryClause, load_library
-from .derived import clause_context
-from .definitions import available_documents, load_definition
-from .errors import InputError, Problem
-from .interview import Interview, load_interview, merge_interviews
-from .model import Document
-from .output import check_output_folder, write_files
-from .progress import Progress
+from .answers.load import answers_from_mapping
+from .answers.validate import Answers
+from .core.errors import InputError, Problem
+from .core.output import check_output_folder, write_files
+from .core.progress import Progress
+from .core.yamlio import load_yaml_file
+from .documents.assembly import assemble
+from .documents.context import order_context
+from .documents.model import Document
+from .interview.definitions import Interview, load_interview, merge_interviews
+from .library.clauses import LibraryClause, load_library
+from .library.definitions import available_documents, load_definition
 from .render import LAYOUTS
-from .validation import Answers
+from .risk.assess import Assessment
+from .render.formats import FORMATS, output_stem, render_all
 
-FORMATS = ("docx", "pdf", "html", "md")
 DEFAULT_DOCUMENTS = ("sales_contract",)
 
 
-@dataclass
-class BuildResult:
-    answers: Answers
-    documents: list[Document]
-    files: list[tuple[Path, str]] = field(default_factory=list)  # (path, written|replaced|unchanged)
-
-
-def resolve_documents(names: list[str] | tuple[str, ...]) -> list[str]:
+def resolve_documents(names: Sequence[str]) -> list[str]:
+    """Document names as the user gave them (`all` for the set) → the documents, each once, in order."""
     available = available_documents()
     if not names:
         raise InputError(Problem("--docs", "", f"at least one of: all, {', '.join(available)}", "none"))
@@ -44,18 +54,133 @@ def resolve_documents(names: list[str] | tuple[str, ...]) -> list[str]:
     return chosen
 
 
-def interview_for(documents: list[str]) -> Interview:
+def interview_for(documents: Sequence[str]) -> Interview:
     """The questions the chosen documents need, each once."""
+    return _merged_interview(tuple(documents))
+
+
+@cache
+def _merged_interview(documents: tuple[str, ...]) -> Interview:  # frozen, so one per process is safe
     return merge_interviews([load_interview(load_definition(d).interview) for d in documents])
 
 
-def assemble_documents(answers_path: str | Path, documents: list[str]) -> tuple[Answers, list[Document]]:
-    definitions = [load_definition(d) for d in documents]
-    interview = interview_for(documents)
-    answers = load_answers(answers_path, interview)
-    library = load_library()
-    return answers, [assemble(d, answers.data, interview, library) for d in definitions]
+# -- validate and assess: answers → Answers, Assessment -------------------------------------------------
 
+def validate_mapping(raw, documents: Sequence[str] = DEFAULT_DOCUMENTS, source: str = "answers") -> Answers:
+    """An answers mapping checked against the chosen documents' interview: every fault at once, as a
+    ValidationError whose problems name `source`, the field, what was expected and what was found."""
+    return answers_from_mapping(raw, interview_for(resolve_documents(documents)), source)
+
+
+def assess_mapping(raw, documents: Sequence[str] = DEFAULT_DOCUMENTS, source: str = "answers") -> Assessment:
+    """The pre-deposit risk assessment of a valid answers mapping (what `contractgen check` prints)."""
+    chosen = resolve_documents(documents)
+    answers = answers_from_mapping(raw, interview_for(chosen), source)
+    return order_context(answers.data, interview_for(chosen), source).assessment
+
+
+# -- assemble: answers → documents ---------------------------------------------------------------------
+
+def assemble_set(data: Mapping, documents: Sequence[str], source: str = "answers") -> tuple[Document, ...]:
+    """Validated answers → one Document per name. The order's context is computed once for the set."""
+    order = order_context(data, interview_for(documents), source)
+    library = load_library()
+    return tuple(assemble(load_definition(name), order, library) for name in documents)
+
+
+def assemble_mapping(raw, documents: Sequence[str], source: str) -> tuple[Answers, tuple[Document, ...]]:
+    """An answers mapping (as a YAML file, a form or a sheet row gives it) → validated Answers and the set.
+    `source` names the input in every error."""
+    answers = answers_from_mapping(raw, interview_for(documents), source)
+    return answers, assemble_set(answers.data, documents, source)
+
+
+def assemble_documents(answers_path: str | Path, documents: Sequence[str]) -> tuple[Answers, tuple[Document, ...]]:
+    return assemble_mapping(load_yaml_file(answers_path), documents, str(answers_path))
+
+
+# -- render: documents → files -------------------------------------------------------------------------
+
+def check_output_options(formats: Sequence[str], layout: str, outdir: Path) -> None:
+    """What build and batch check before reading or rendering anything."""
+    check_formats(formats, layout)
+    check_output_folder(outdir)
+
+
+def check_formats(formats: Sequence[str], layout: str) -> None:
+    if not formats:
+        raise InputError(Problem("--format", "", f"at least one of: {', '.join(FORMATS)}", "none"))
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
+    if layout not in LAYOUTS:
+        raise InputError(Problem("--layout", "", f"one of: {', '.join(LAYOUTS)}", repr(layout)))
+
+
+def set_files(documents: Sequence[Document], rendered: dict[str, dict[str, bytes]], layout: str, folder: Path,
+              previous: bool = True) -> tuple[dict[Path, bytes], frozenset[Path]]:
+    """The rendered set (render_all) and each document's audit manifest, as {path in `folder`: bytes}; and
+    the manifests that only extend the one already in `folder` (see manifest_json). `previous=False`
+    for a set that is not written to `folder` (the web page's downloads)."""
+    files: dict[Path, bytes] = {}
+    updates: set[Path] = set()
+    for document in documents:
+        stem = output_stem(document, layout)
+        outputs = {}
+        for fmt, data in rendered[stem].items():
+            files[folder / f"{stem}.{fmt}"] = data
+            outputs[f"{stem}.{fmt}"] = hashlib.sha256(data).hexdigest()
+        path = folder / f"{stem}.manifest.json"
+        files[path], extends = manifest_json(path if previous else None, document, layout, outputs)
+        if extends:
+            updates.add(path)
+    return files, frozenset(updates)
+
+
+def manifest_json(path: Path | None, document: Document, layout: str, outputs: dict[str, str]) -> tuple[bytes, bool]:
+    """The audit manifest beside the outputs, and whether it only extends the one already at `path`.
+    Files of other formats built earlier from the same answers and library stay listed, so building
+    DOCX then Markdown does not conflict."""
+    extends = False
+    try:
+        previous = json.loads(path.read_text("utf-8")) if path is not None else {}
+        old_files = previous.get("files", {})
+        if previous.get("manifest") == document.manifest and previous.get("layout") == layout and \
+                all(outputs.get(name, digest) == digest for name, digest in old_files.items()):
+            outputs = {**old_files, **outputs}
+            extends = True
+    except (OSError, ValueError, AttributeError):
+        pass
+    record = {"manifest": document.manifest, "layout": layout, "files": dict(sorted(outputs.items()))}
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), extends
+
+
+def build_files(raw, documents: Sequence[str], formats: Sequence[str], layout: str, source: str) -> dict[str, bytes]:
+    """{file name: bytes} of the set as `contractgen build` writes it into an empty folder."""
+    check_formats(formats, layout)
+    _, docs = assemble_mapping(raw, resolve_documents(documents), source)
+    files, _ = set_files(docs, render_all(docs, formats, layout), layout, Path(), previous=False)
+    return {path.name: data for path, data in files.items()}
+
+
+# -- build: a file in, files on disk -------------------------------------------------------------------
+
+@dataclass
+class BuildResult:
+    answers: Answers
+    documents: tuple[Document, ...]
+    files: list[tuple[Path, str]] = field(default_factory=list)  # (path, written|replaced|unchanged)
+
+
+def build(answers_path: str | Path, documents: Sequence[str], formats: Sequence[str], layout: str, outdir: Path,
+          force: bool = False, progress: Progress | None = None) -> BuildResult:
+    check_output_options(formats, layout, outdir)
+    answers, docs = assemble_documents(answers_path, resolve_documents(documents))
+    files, updates = set_files(docs, render_all(docs, formats, layout, progress), layout, outdir)
+    return BuildResult(answers, docs, write_files(files, force, updates))
+
+
+# -- a lawyer's preview of one clause ------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Preview:
@@ -68,113 +193,12 @@ class Preview:
 
 def preview_clause(clause_id: str, answers_path: str | Path) -> Preview:
     """One clause rendered in both languages with an order's answers, for a lawyer checking an edit."""
-    library = load_library()
-    clause = library.get(clause_id)
+    clause = load_library().get(clause_id)
     documents = [d for d in clause.applies_to if d in available_documents()] or list(DEFAULT_DOCUMENTS)
     definition = load_definition(documents[0])
     interview = interview_for(documents)
-    answers = load_answers(answers_path, interview)
-    context = clause_context(answers.data, interview, definition.term)
+    answers = answers_from_mapping(load_yaml_file(answers_path), interview, str(answers_path))
+    context = order_context(answers.data, interview, str(answers_path)).for_document(definition.term)
     selected = clause.when is None or clause.when.evaluate(context)
     return Preview(clause, definition.id, selected, clause.render("en", context), clause.render("zh", context))
 
-
-def render(document: Document, fmt: str, layout: str) -> bytes:
-    if fmt == "docx":
-        from .render.docx import render_docx
-
-        return render_docx(document, layout)
-    if fmt == "md":
-        from .render.markdown import render_markdown
-
-        return render_markdown(document, layout)
-    if fmt == "html":
-        from .render.html import render_html
-
-        return render_html(document, layout)
-    raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
-
-
-def output_stem(document: Document, layout: str) -> str:
-    return f"{document.reference}-{document.kind}" + ("" if layout == "parallel" else f".{layout}")
-
-
-def render_all(documents: list[Document], formats: list[str], layout: str,
-               progress: Progress | None = None) -> dict[str, dict[str, bytes]]:
-    """{output stem: {format: bytes}}; PDFs are converted from the DOCX in one LibreOffice run. Each file
-    done advances `progress` (the CLI's lines on stderr; a PDF run is long and otherwise silent)."""
-    def done(name: str) -> None:
-        if progress:
-            progress.advance(name)
-
-    out: dict[str, dict[str, bytes]] = {}
-    for document in documents:
-        stem = output_stem(document, layout)
-        out[stem] = {}
-        for fmt in formats:
-            if fmt != "pdf":
-                out[stem][fmt] = render(document, fmt, layout)
-                done(f"{stem}.{fmt}")
-    if "pdf" in formats:
-        from .render.pdf import docx_to_pdf
-
-        sources = {}
-        for document in documents:
-            stem = output_stem(document, layout)
-            sources[stem] = (out[stem].get("docx") or render(document, "docx", layout), document.date)
-        if progress:
-            progress.note(f"converting {len(sources)} document(s) to PDF with LibreOffice …")
-        for stem, pdf in docx_to_pdf(sources).items():
-            out[stem]["pdf"] = pdf
-            done(f"{stem}.pdf")
-    return {stem: {f: outputs[f] for f in formats} for stem, outputs in out.items()}
-
-
-def check_output_options(formats: list[str], layout: str, outdir: Path) -> None:
-    """What build and batch check before reading or rendering anything."""
-    if not formats:
-        raise InputError(Problem("--format", "", f"at least one of: {', '.join(FORMATS)}", "none"))
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
-    if layout not in LAYOUTS:
-        raise InputError(Problem("--layout", "", f"one of: {', '.join(LAYOUTS)}", repr(layout)))
-    check_output_folder(outdir)
-
-
-def build(answers_path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: Path,
-          force: bool = False, progress: Progress | None = None) -> BuildResult:
-    check_output_options(formats, layout, outdir)
-    answers, docs = assemble_documents(answers_path, resolve_documents(documents))
-    rendered = render_all(docs, formats, layout, progress)
-    files: dict[Path, bytes] = {}
-    updates: set[Path] = set()
-    for document in docs:
-        stem = output_stem(document, layout)
-        outputs = {}
-        for fmt, data in rendered[stem].items():
-            files[outdir / f"{stem}.{fmt}"] = data
-            outputs[f"{stem}.{fmt}"] = hashlib.sha256(data).hexdigest()
-        manifest_path = outdir / f"{stem}.manifest.json"
-        files[manifest_path], extends = manifest_json(manifest_path, document, layout, outputs)
-        if extends:
-            updates.add(manifest_path)
-    return BuildResult(answers, docs, write_files(files, force, frozenset(updates)))
-
-
-def manifest_json(path: Path, document: Document, layout: str, outputs: dict[str, str]) -> tuple[bytes, bool]:
-    """The audit manifest beside the outputs, and whether it only extends the one already there.
-    Files of other formats built earlier from the same answers and library stay listed, so building
-    DOCX then Markdown does not conflict."""
-    extends = False
-    try:
-        previous = json.loads(path.read_text("utf-8"))
-        old_files = previous.get("files", {})
-        if previous.get("manifest") == document.manifest and previous.get("layout") == layout and \
-                all(outputs.get(name, digest) == digest for name, digest in old_files.items()):
-            outputs = {**old_files, **outputs}
-            extends = True
-    except (OSError, ValueError, AttributeError):
-        pass
-    record = {"manifest": document.manifest, "layout": layout, "files": dict(sorted(outputs.items()))}
-    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), extends

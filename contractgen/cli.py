@@ -9,11 +9,11 @@ import textwrap
 import traceback
 from pathlib import Path
 
-from .definitions import available_documents
-from .errors import ContractgenError, InputError, ValidationError
-from .interview import available_interviews
-from .manifest import tool_version
-from .progress import Progress
+from .library.definitions import available_documents
+from .core.errors import ContractgenError, InputError, ValidationError
+from .interview.definitions import available_interviews
+from .documents.manifest import tool_version
+from .core.progress import Progress
 from .render import LAYOUTS
 
 DEMO_ORDER = "houseware-tooling.yaml"
@@ -56,7 +56,7 @@ def cmd_build(args) -> int:
 
 def cmd_demo(args) -> int:
     from .build import build, resolve_documents
-    from .resources import data_path
+    from .core.resources import data_path
 
     order = data_path("examples", DEMO_ORDER)
     outdir = Path(args.output)
@@ -76,9 +76,9 @@ def cmd_demo(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from .interview import load_interview
-    from .output import write_files
-    from .skeleton import skeleton
+    from .interview.definitions import load_interview
+    from .core.output import write_files
+    from .interview.skeleton import skeleton
 
     text = skeleton(load_interview(args.interview))
     if args.output == "-":
@@ -92,15 +92,16 @@ def cmd_init(args) -> int:
 
 
 def cmd_interview(args) -> int:
-    from .terminal import run_interview
+    from .terminal.interview import run_interview
 
     return run_interview(args.interview, args.output, args.resume, args.lang, args.force)
 
 
 def cmd_check(args) -> int:
-    from .answers import load_answers
+    from .answers.load import load_answers
     from .build import interview_for, resolve_documents
-    from .risk import assess, summary_json, summary_text
+    from .risk.assess import assess
+    from .risk.summary import summary_json, summary_text
 
     documents = resolve_documents(args.docs)
     interview = interview_for(documents)
@@ -116,15 +117,15 @@ def cmd_check(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from .batch import run_batch
+    from .batch.run import run_batch
 
     return run_batch(args.sheet, args.docs, args.format, args.layout, Path(args.output or "."), args.jobs, args.force)
 
 
 def cmd_batch_template(args) -> int:
-    from .batch_template import template_workbook
-    from .interview import load_interview
-    from .output import write_files
+    from .batch.template import template_workbook
+    from .interview.definitions import load_interview
+    from .core.output import write_files
 
     files = write_files({Path(args.output): template_workbook(load_interview(args.interview))}, args.force)
     _print(f"Wrote the order spreadsheet for {args.interview}:")
@@ -141,7 +142,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_clauses_list(args) -> int:
-    from .clauses import load_library
+    from .library.clauses import load_library
 
     library = load_library()
     for clause in sorted(library.clauses.values(), key=lambda c: c.id):
@@ -152,7 +153,7 @@ def cmd_clauses_list(args) -> int:
 
 
 def cmd_clauses_show(args) -> int:
-    from .clauses import load_library
+    from .library.clauses import load_library
 
     clause = load_library().get(args.id)
     _print(f"id:         {clause.id}\nversion:    {clause.version}\nstatus:     {clause.status}")
@@ -169,7 +170,7 @@ def cmd_clauses_show(args) -> int:
 
 def cmd_clauses_preview(args) -> int:
     from .build import preview_clause
-    from .resources import data_path
+    from .core.resources import data_path
 
     answers = args.answers or data_path("examples", DEMO_ORDER)
     preview = preview_clause(args.id, answers)

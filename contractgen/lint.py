@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .assembly import TABLES
-from .clause_checks import clause_problems
-from .clauses import ClauseLibrary, LintProblem, read_library
-from .definitions import available_documents, load_definition
-from .errors import ContractgenError
-from .risk import read_rules
+from .documents.assembly import TABLES
+from .library.checks import clause_problems
+from .library.clauses import ClauseLibrary, LintProblem, read_library
+from .library.definitions import available_documents, load_definition
+from .core.errors import ContractgenError
+from .risk.rules import read_rules
 
 
 def lint_definitions(library: ClauseLibrary) -> list[LintProblem]:

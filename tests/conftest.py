@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
+import docx
 import yaml
 
-from contractgen.yamlio import load_yaml_file
+from contractgen.core.yamlio import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "houseware-tooling.yaml"
@@ -72,3 +77,47 @@ def _plain(value):
 
 
 DELETE = _DELETE
+
+
+# -- risk rule files, for tests that need rules of their own -------------------------------------------
+
+def write_rules(folder: Path, topic: str, rules: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{topic}.yaml"
+    path.write_text("rules:\n" + "".join(textwrap.indent(rule, "  ") for rule in rules), encoding="utf-8")
+    return path
+
+
+def rule_text(rid: str = "payment.sample", when: str = "payment.deposit_percent > 30", probability=2, impact=2,
+              clauses: str = "[deposit.advance]", zh_why: str = "买方在见到货物前承担更多风险。") -> str:
+    return (f"- id: {rid}\n"
+            f"  when: \"{when}\"\n"
+            f"  probability: {probability}\n"
+            f"  impact: {impact}\n"
+            f"  title: {{en: Deposit above 30 %, zh: 首付款高于30%}}\n"
+            f"  why: {{en: More money at risk before you see goods., zh: \"{zh_why}\"}}\n"
+            f"  fix: {{en: Ask for 30 %., zh: 争取30%的首付款。}}\n"
+            f"  clauses: {clauses}\n")
+
+
+# -- the command line and what it writes ---------------------------------------------------------------
+
+def run_cli(*args, cwd=None, timeout=300):
+    """`python -m contractgen ARGS` from this checkout, as a user runs it: no terminal, no input."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "contractgen", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, stdin=subprocess.DEVNULL, timeout=timeout)
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                parts.extend(p.text for p in cell.paragraphs)
+                for inner in cell.tables:
+                    parts.extend(c.text for r in inner.rows for c in r.cells)
+    for section in document.sections:
+        parts.extend(p.text for p in section.header.paragraphs)
+    return "\n".join(parts)

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from contractgen.amounts import chinese_uppercase, english_words
+from contractgen.facts.amounts import chinese_uppercase, english_words
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from contractgen import aql
+from contractgen.facts import aql
 
 # domain.md §5, copied verbatim: the known values the implementation must reproduce.
 DOMAIN_TABLE = """\

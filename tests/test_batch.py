@@ -19,32 +19,16 @@ import time
 import zipfile
 from pathlib import Path
 
-import docx
 import openpyxl
 import pytest
 from openpyxl.utils.datetime import to_excel
 
-from contractgen.interview import load_interview
-from contractgen.yamlio import load_yaml_file, source_text
+from contractgen.interview.definitions import load_interview
+from contractgen.core.yamlio import load_yaml_file, source_text
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, docx_text, run_cli
 
 NUMBER = "SC-2026-0142"
-
-
-def run_cli(*args, cwd=None, timeout=300):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "contractgen", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=timeout)
-
-
-def docx_text(path: Path) -> str:
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
 
 
 def example() -> dict:

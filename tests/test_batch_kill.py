@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 from conftest import ROOT
-from test_batch import _processes_marked, _xlsx_of_copies, run_cli
+from test_batch import _processes_marked, _xlsx_of_copies
+from conftest import run_cli
 
 
 def test_kill_9_of_a_batch_leaves_nothing_running_and_the_next_run_cleans_up(tmp_path):

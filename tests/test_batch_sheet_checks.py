@@ -7,7 +7,8 @@ from pathlib import Path
 
 import openpyxl
 
-from test_batch import _csv_rows, _lines, example, leaves, put, run_cli
+from test_batch import _csv_rows, _lines, example, leaves, put
+from conftest import run_cli
 
 
 def _orders_xlsx(interview: str, numbers: list[str], folder: Path) -> Path:

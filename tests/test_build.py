@@ -8,40 +8,18 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-import docx
 import pytest
 
 from contractgen.build import assemble_documents, build
-from contractgen.errors import TemplateError
+from contractgen.core.errors import TemplateError
 from contractgen.render.docx import read_custom_properties
 
-from conftest import DELETE, EXAMPLE, ROOT
+from conftest import DELETE, EXAMPLE, ROOT, docx_text, run_cli
 
 CIETAC_ZH = "凡因本合同引起的或与本合同有关的任何争议，均应提交中国国际经济贸易仲裁委员会，按照申请仲裁时该会现行有效的仲裁规则进行仲裁。仲裁裁决是终局的，对双方均有约束力。"
 CIETAC_EN = ("Any dispute arising from or in connection with this Contract shall be submitted to China International "
              "Economic and Trade Arbitration Commission for arbitration")
-
-
-def run_cli(*args, cwd=None):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "contractgen", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env)
-
-
-def docx_text(path: Path) -> str:
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                parts.extend(p.text for p in cell.paragraphs)
-                for inner in cell.tables:
-                    parts.extend(c.text for r in inner.rows for c in r.cells)
-    for section in document.sections:
-        parts.extend(p.text for p in section.header.paragraphs)
-    return "\n".join(parts)
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +147,7 @@ def test_missing_file_and_alias_bomb(tmp_path):
 
 
 def test_strict_undefined_names_clause_and_variable(example_answers, tmp_path):
-    from contractgen.clauses import read_library
+    from contractgen.library.clauses import read_library
 
     library, problems = read_library()
     assert not problems
@@ -276,8 +254,8 @@ def test_missing_pdf_engine_is_a_clear_error(tmp_path):
 
 
 def test_one_conflict_means_nothing_is_written(tmp_path):
-    from contractgen.errors import InputError
-    from contractgen.output import write_files
+    from contractgen.core.errors import InputError
+    from contractgen.core.output import write_files
 
     existing = tmp_path / "b.docx"
     existing.write_bytes(b"the lawyer's edited copy")

@@ -8,18 +8,13 @@ import sys
 
 import pytest
 
-from contractgen.definitions import available_documents
-from contractgen.interview import available_interviews
-from contractgen.manifest import tool_version
+from contractgen.library.definitions import available_documents
+from contractgen.interview.definitions import available_interviews
+from contractgen.documents.manifest import tool_version
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, run_cli
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "contractgen", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=ENV, stdin=subprocess.DEVNULL, timeout=300)
 
 
 def test_version():

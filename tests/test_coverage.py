@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from contractgen.answers import answers_from_mapping, known_answer_paths
-from contractgen.assembly import assemble
+from contractgen.answers.load import answers_from_mapping, known_answer_paths
+from contractgen.documents.assembly import assemble
 from contractgen.build import interview_for, resolve_documents
-from contractgen.clauses import load_library
-from contractgen.definitions import load_definition
-from contractgen.derived import clause_context
-from contractgen.errors import ValidationError
-from contractgen.selection import select
-from contractgen.yamlio import load_yaml_file
+from contractgen.library.clauses import load_library
+from contractgen.library.definitions import load_definition
+from contractgen.documents.context import order_context
+from contractgen.core.errors import ValidationError
+from contractgen.documents.selection import select
+from contractgen.core.yamlio import load_yaml_file
 
 from conftest import DELETE, ROOT, set_path
 
@@ -73,7 +73,7 @@ def selections() -> list[tuple[str, dict[str, set[str]]]]:
             picked = {}
             for document in DOCUMENTS:
                 definition = load_definition(document)
-                context = clause_context(answers.data, interview, definition.term)
+                context = order_context(answers.data, interview).for_document(definition.term)
                 picked[document] = {c.id for s in select(definition, library, context) for c in s.clauses}
             out.append((f"{path.stem} {changes}", picked))
     return out
@@ -182,7 +182,7 @@ def rendered(answers: dict) -> dict[tuple[str, str], tuple]:
     library = load_library()
     out = {}
     for document in DOCUMENTS:
-        doc = assemble(load_definition(document), valid.data, interview, library)
+        doc = assemble(load_definition(document), order_context(valid.data, interview), library)
         for section in doc.sections:
             for clause in section.clauses:
                 out[(document, clause.id)] = (clause.paragraphs_en, clause.paragraphs_zh)

@@ -109,7 +109,7 @@ def test_a_document_asks_only_what_it_needs(tmp_path, example_answers, write_ord
     assert nnn.title.zh == "保密、不使用和不规避协议"
     text = "".join(p for s in nnn.sections for c in s.clauses for p in c.paragraphs_zh)
     assert "本协议" in text and "本合同" not in text
-    from contractgen.errors import ValidationError
+    from contractgen.core.errors import ValidationError
 
     with pytest.raises(ValidationError) as err:
         assemble_documents(path, ["sales_contract"])

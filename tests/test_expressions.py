@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 from jinja2.exceptions import SecurityError
 
-from contractgen.expressions import ExpressionSyntaxError, compile_expression
+from contractgen.core.expressions import ExpressionSyntaxError, compile_expression
 
 
 def test_missing_answers_are_false_not_errors():

@@ -5,7 +5,7 @@ import pytest
 from jinja2 import StrictUndefined, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from contractgen.filters import (
+from contractgen.library.filters import (
     FILTERS,
     amount_in_words,
     currency_name,

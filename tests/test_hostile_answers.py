@@ -17,20 +17,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contractgen.answers import answers_from_mapping, load_answers
-from contractgen.assembly import assemble
-from contractgen.clauses import load_library
-from contractgen.definitions import load_definition
+from contractgen.answers.load import answers_from_mapping, load_answers
+from contractgen.documents.assembly import assemble
+from contractgen.documents.context import order_context
+from contractgen.library.clauses import load_library
+from contractgen.library.definitions import load_definition
 from contractgen.build import interview_for, resolve_documents
-from contractgen.errors import InputError
-from contractgen.number_text import NumberTextError, read_number
-from contractgen.risk import assess
+from contractgen.core.errors import InputError
+from contractgen.answers.numbers import NumberTextError, read_number
+from contractgen.risk.assess import assess
 from contractgen.web.app import create_app
 from contractgen.web.form import field_anchor
-from contractgen.yamlio import load_yaml_file, load_yaml_text
+from contractgen.core.yamlio import load_yaml_file, load_yaml_text
 
 from conftest import EXAMPLE, ROOT, set_path
-from test_build import run_cli
+from conftest import run_cli
 
 INTERVIEW = interview_for(resolve_documents(["all"]))
 
@@ -249,9 +250,9 @@ def test_numbers_that_validate_assemble_every_document(changes):
         answers = answers_from_mapping(data, INTERVIEW, "h.yaml")
     except InputError:
         return
-    library = load_library()
+    library, order = load_library(), order_context(answers.data, INTERVIEW)
     for definition in _DEFINITIONS:
-        assemble(definition, answers.data, INTERVIEW, library)
+        assemble(definition, order, library)
 
 
 @pytest.mark.parametrize("currency, amount, places", [("USD", "50000.125", "2"), ("JPY", "50000.5", "whole")])

@@ -9,12 +9,13 @@ import textwrap
 import pytest
 import yaml
 
-from contractgen.answers import load_answers
-from contractgen.assembly import assemble
+from contractgen.answers.load import load_answers
+from contractgen.documents.assembly import assemble
+from contractgen.documents.context import order_context
 from contractgen.build import interview_for
-from contractgen.clauses import load_library
-from contractgen.definitions import load_definition
-from contractgen.errors import LibraryError
+from contractgen.library.clauses import load_library
+from contractgen.library.definitions import load_definition
+from contractgen.core.errors import LibraryError
 from contractgen.lint import lint
 
 from conftest import EXAMPLE, ROOT
@@ -208,7 +209,7 @@ def edit_clause(folder, clause_file, change):
 def build_sales_contract(folder):
     interview = interview_for(["sales_contract"])
     answers = load_answers(EXAMPLE, interview)
-    return assemble(load_definition("sales_contract"), answers.data, interview, load_library(folder))
+    return assemble(load_definition("sales_contract"), order_context(answers.data, interview), load_library(folder))
 
 
 def zh_only_variable(data):

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE
-from test_batch import _xlsx_of_copies, run_cli
+from test_batch import _xlsx_of_copies
+from conftest import run_cli
 
 
 @contextlib.contextmanager
@@ -100,7 +101,7 @@ def test_empty_format_list_is_an_error(command, orders, tmp_path):
 
 def test_empty_document_list_is_an_error():
     from contractgen.build import resolve_documents
-    from contractgen.errors import InputError
+    from contractgen.core.errors import InputError
 
     with pytest.raises(InputError, match="--docs: expected at least one of: all, "):
         resolve_documents([])

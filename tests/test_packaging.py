@@ -20,7 +20,7 @@ def test_wheel_runs_the_demo_outside_the_checkout(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
                    check=True, capture_output=True, timeout=300)
     env = {**os.environ, "PYTHONPATH": str(site)}
-    where = subprocess.run([sys.executable, "-c", "import contractgen.resources as r; print(r.data_root())"],
+    where = subprocess.run([sys.executable, "-c", "import contractgen.core.resources as r; print(r.data_root())"],
                            cwd=work, env=env, capture_output=True, text=True, check=True).stdout.strip()
     assert where == str(site / "contractgen")
     demo = subprocess.run([sys.executable, "-m", "contractgen", "demo"], cwd=work, env=env, capture_output=True,

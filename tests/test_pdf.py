@@ -10,16 +10,16 @@ from functools import lru_cache
 
 import pytest
 
-from contractgen.answers import answers_from_mapping
-from contractgen.assembly import assemble
+from contractgen.answers.load import answers_from_mapping
+from contractgen.documents.assembly import assemble
 from contractgen.build import interview_for
-from contractgen.clauses import load_library
-from contractgen.definitions import load_definition
-from contractgen.derived import clause_context
-from contractgen.errors import ValidationError
+from contractgen.library.clauses import load_library
+from contractgen.library.definitions import load_definition
+from contractgen.documents.context import order_context
+from contractgen.core.errors import ValidationError
 from contractgen.render.docx import render_docx
 from contractgen.render.pdf import docx_to_pdf
-from contractgen.selection import select
+from contractgen.documents.selection import select
 
 from test_coverage import DOCUMENTS, EXAMPLES, choice_variants, variant
 
@@ -43,11 +43,11 @@ def covering_documents() -> list:
             except ValidationError:
                 continue
             for name, definition in definitions.items():
-                context = clause_context(answers.data, interview, definition.term)
+                context = order_context(answers.data, interview).for_document(definition.term)
                 ids = {c.id for s in select(definition, library, context) for c in s.clauses}
                 if ids & wanted:
                     wanted -= ids
-                    chosen.append(assemble(definition, answers.data, interview, library))
+                    chosen.append(assemble(definition, order_context(answers.data, interview), library))
     assert not wanted, f"no order selects {sorted(wanted)}"
     return chosen
 

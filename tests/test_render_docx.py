@@ -14,8 +14,9 @@ import docx
 import pytest
 from lxml import etree
 
-from contractgen.labels import LABELS
-from contractgen.model import Clause, Document, Party, ProductRow, ProductTable, Section, Signatory, Text
+from contractgen.documents.labels import LABELS
+from contractgen.documents.model import Clause, Document, Party, ProductRow, ProductTable, Section, Signatory
+from contractgen.core.text import Text
 from contractgen.render import LAYOUTS
 from contractgen.render.docx import read_custom_properties, render_docx
 

@@ -6,11 +6,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from contractgen.build import assemble_documents, render
+from contractgen.build import assemble_documents
+from contractgen.render.formats import render
 from contractgen.render.html import render_html
 
 from conftest import ROOT
-from test_build import run_cli
+from conftest import run_cli
 
 
 class _Page(HTMLParser):

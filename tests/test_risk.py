@@ -8,18 +8,19 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from contractgen import risk
-from contractgen.answers import load_answers
+from contractgen.answers.load import load_answers
 from contractgen.build import interview_for
-from contractgen.risk import assess, band, compute_facts, is_company_name, normalise_name, read_rules
+from contractgen.risk.assess import assess, band
+from contractgen.facts.derived import derive
+from contractgen.risk.facts import compute_facts, is_company_name, normalise_name, rule_context
+from contractgen.risk import rules
+from contractgen.risk.rules import read_rules
 
-from conftest import DELETE, EXAMPLE, ROOT
+from conftest import DELETE, EXAMPLE, ROOT, rule_text, write_rules
 
 INTERVIEW = interview_for(["sales_contract"])
 VALIDATED_ELSEWHERE = {"payment.earnest_over_20"}  # the interview rejects these answers; tested on data
@@ -220,7 +221,7 @@ def test_company_names(name, company):
 
 def test_facts_of_the_demo_order():
     data = load_answers(EXAMPLE, INTERVIEW).data
-    facts = risk.rule_context(data, INTERVIEW)["facts"]
+    facts = rule_context(data, derive(data, INTERVIEW))["facts"]
     assert facts == {"beneficiary_matches_supplier": True, "beneficiary_is_company": True,
                      "supplier_name_has_chinese": True, "supplier_in_mainland": True, "uscc_check_passes": True,
                      "days_to_ship": (dt.date(2027, 2, 15) - dt.date(2026, 11, 23)).days}
@@ -240,25 +241,6 @@ def test_band_boundaries(score, name):
 
 
 SCORED = {"two": (1, 2), "three": (1, 3), "four": (2, 2), "six": (2, 3), "nine": (3, 3)}
-
-
-def write_rules(folder: Path, topic: str, rules: list[str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{topic}.yaml"
-    path.write_text("rules:\n" + "".join(textwrap.indent(rule, "  ") for rule in rules), encoding="utf-8")
-    return path
-
-
-def rule_text(rid: str = "payment.sample", when: str = "payment.deposit_percent > 30", probability=2, impact=2,
-              clauses: str = "[deposit.advance]", zh_why: str = "买方在见到货物前承担更多风险。") -> str:
-    return (f"- id: {rid}\n"
-            f"  when: \"{when}\"\n"
-            f"  probability: {probability}\n"
-            f"  impact: {impact}\n"
-            f"  title: {{en: Deposit above 30 %, zh: 首付款高于30%}}\n"
-            f"  why: {{en: More money at risk before you see goods., zh: \"{zh_why}\"}}\n"
-            f"  fix: {{en: Ask for 30 %., zh: 争取30%的首付款。}}\n"
-            f"  clauses: {clauses}\n")
 
 
 def test_bands_and_verdicts_through_assess(tmp_path):
@@ -322,7 +304,7 @@ def test_clauses_lint_includes_the_rules(tmp_path, monkeypatch):
     from contractgen.lint import lint
 
     write_rules(tmp_path, "payment", [rule_text(probability=5)])
-    monkeypatch.setattr(risk, "data_path", lambda folder, *parts: tmp_path)
+    monkeypatch.setattr(rules, "data_path", lambda folder, *parts: tmp_path)
     found = [str(p) for p in lint()]
     assert any("payment.sample: probability must be 1, 2 or 3" in m for m in found), found
 

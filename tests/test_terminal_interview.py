@@ -1,6 +1,6 @@
 """`contractgen interview`, driven as a person drives it: the real program in a pseudo-terminal
 (pexpect), answered prompt by prompt from a table keyed by the answers path each prompt shows, with
-wrong answers on purpose. Nothing here calls contractgen.terminal's functions."""
+wrong answers on purpose. Nothing here calls contractgen.terminal.interview's functions."""
 from __future__ import annotations
 
 import os

@@ -75,13 +75,13 @@ def test_the_checker_names_a_label_without_chinese(tmp_path):
 
 def test_the_template_is_up_to_date_with_the_code(tmp_path):
     fresh = tmp_path / "messages.pot"
-    # the same command as in contractgen/labels.py, run through babel's API
+    # the same command as in contractgen/documents/labels.py, run through babel's API
     CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-c", "TRANSLATORS:",
                                 "-o", str(fresh), str(ROOT)])
     extracted, committed = _ids(_read_po(fresh)), _ids(_read_po(POT))
     assert extracted == committed, (
         f"translations/messages.pot is stale: new in the code {sorted(extracted - committed)}, "
-        f"gone from the code {sorted(committed - extracted)}; re-extract and update (contractgen/labels.py)")
+        f"gone from the code {sorted(committed - extracted)}; re-extract and update (contractgen/documents/labels.py)")
 
 
 def test_the_compiled_catalog_matches_the_po():
@@ -93,9 +93,9 @@ def test_the_compiled_catalog_matches_the_po():
 
 
 def test_the_catalog_gives_the_chinese_labels():
-    from contractgen.assembly import article_heading
-    from contractgen.labels import LABELS
-    from contractgen.model import Text
+    from contractgen.documents.assembly import article_heading
+    from contractgen.documents.labels import LABELS
+    from contractgen.core.text import Text
 
     assert LABELS["party.buyer"] == Text("Buyer", "买方")
     assert LABELS["party.seller"] == Text("Seller", "卖方")
@@ -110,7 +110,7 @@ def test_the_catalog_gives_the_chinese_labels():
 
 
 def _labels_module_with(monkeypatch, mo: Path):
-    import contractgen.labels as labels
+    import contractgen.documents.labels as labels
 
     for name in ("LABELS", "ARTICLE"):  # loaded by earlier tests; load again from `mo`
         if name in vars(labels):
@@ -191,7 +191,7 @@ def _looked_up_keys() -> tuple[set[str], dict[str, set[str]]]:
 
 
 def test_every_label_the_assembler_and_renderers_use_exists():
-    from contractgen.labels import LABELS
+    from contractgen.documents.labels import LABELS
 
     literal, dynamic = _looked_up_keys()
     assert {"party.buyer", "contract_no", "table.total", "signature.chop"} <= literal  # the grep works

@@ -1,7 +1,7 @@
 """USCC check character (GB 32100-2015) against the published examples in domain.md §3."""
 import pytest
 
-from contractgen import uscc
+from contractgen.facts import uscc
 
 VALID = ["91110000600037341L", "91310115MA1K3BTP2B", "9144030071526726XG", "92340602MA2PBMEM24",
          "121200004013590816"]

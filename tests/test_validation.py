@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from contractgen.answers import load_answers
-from contractgen.errors import ValidationError
-from contractgen.interview import load_interview
+from contractgen.answers.load import load_answers
+from contractgen.core.errors import ValidationError
+from contractgen.interview.definitions import load_interview
 
 from conftest import DELETE
 

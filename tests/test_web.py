@@ -28,10 +28,10 @@ import yaml
 from contractgen.cli import _parser
 from contractgen.web.app import create_app
 from contractgen.web.form import field_anchor
-from contractgen.yamlio import load_yaml_file, load_yaml_text
+from contractgen.core.yamlio import load_yaml_file, load_yaml_text
 
 from conftest import EXAMPLE, ROOT, _plain
-from test_build import docx_text, run_cli
+from conftest import docx_text, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Every run saves the main pages to build/screenshots/ (not tracked: PNGs differ run to run); refresh

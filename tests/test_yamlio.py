@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from contractgen.errors import InputError
-from contractgen.yamlio import load_yaml_file, load_yaml_text, source_text
+from contractgen.core.errors import InputError
+from contractgen.core.yamlio import load_yaml_file, load_yaml_text, source_text
 
 from conftest import ROOT
 

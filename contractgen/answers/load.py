@@ -4,9 +4,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from .interview import Interview, available_interviews, load_interview
-from .validation import Answers, question_paths, validate
-from .yamlio import load_yaml_file
+from ..interview.definitions import Interview, available_interviews, load_interview
+from .validate import Answers, question_paths, validate
+from ..core.yamlio import load_yaml_file
 
 
 @cache

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import Problem
-from .interview import Interview
+from ..core.errors import Problem
+from ..interview.definitions import Interview
 
 _EXPECTED_ZH: tuple[tuple[str, str], ...] = (
     (r"an answer \(this field is required\)", "必填"),

@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
-from .expressions import has_path, lookup
-from .interview import Block, Interview, Question
-from .validation import examine
+from ..core.errors import Problem
+from ..core.expressions import has_path, lookup
+from ..interview.definitions import Block, Interview, Question
+from .validate import examine
 
 _YES = {"y", "yes", "true", "1", "是", "对", "有"}
 _NO = {"n", "no", "false", "0", "否", "不", "无", "没有"}

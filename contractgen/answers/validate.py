@@ -15,7 +15,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -23,13 +23,13 @@ import cerberus
 from babel import Locale
 from babel.numbers import get_currency_precision, list_currencies
 
-from . import uscc
-from .derived import total_problem
-from .errors import Problem, ValidationError
-from .expressions import has_path, lookup
-from .interview import Block, Interview, Question
-from .number_text import NumberTextError, bounded, character_name, read_number
-from .yamlio import source_text
+from ..facts import uscc
+from ..facts.derived import total_problem
+from ..core.errors import Problem, ValidationError
+from ..core.expressions import has_path, lookup
+from ..interview.definitions import Block, Interview, Question
+from .numbers import NumberTextError, bounded, character_name, read_number
+from ..core.yamlio import source_text
 
 MAX_STRING = 300
 MAX_TEXT = 4000

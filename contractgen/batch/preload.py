@@ -17,19 +17,13 @@ from .lifeline import signal_on_parent_death
 
 def warm_up() -> None:
     try:
-        from .answers import load_answers
-        from .assembly import assemble
-        from .build import interview_for, render
-        from .clauses import load_library
-        from .definitions import available_documents, load_definition
-        from .resources import data_path
+        from ..build import assemble_documents
+        from ..core.resources import data_path
+        from ..library.definitions import available_documents
+        from ..render.formats import render
 
-        library = load_library()
-        documents = available_documents()
-        interview = interview_for(documents)
-        answers = load_answers(data_path("examples", "houseware-tooling.yaml"), interview)
-        for name in documents:
-            document = assemble(load_definition(name), answers.data, interview, library)
+        _, documents = assemble_documents(data_path("examples", "houseware-tooling.yaml"), available_documents())
+        for document in documents:
             for fmt in ("docx", "md"):
                 render(document, fmt, "parallel")
     except Exception:  # noqa: BLE001 - see the module docstring

@@ -34,12 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .answers import answers_from_mapping, known_answer_paths
+from ..answers.load import answers_from_mapping, known_answer_paths
 from . import lifeline
-from .build import check_output_options, manifest_json, interview_for, output_stem, render, resolve_documents
-from .errors import ContractgenError, InputError, Problem, ValidationError
-from .output import atomic_write, write_files
-from .progress import Progress
+from ..build import assemble_set, check_output_options, interview_for, resolve_documents, set_files
+from ..render.formats import output_stem, render, render_all
+from ..core.errors import ContractgenError, InputError, Problem, ValidationError
+from ..core.output import atomic_write, write_files
+from ..core.progress import Progress
 from .sheets import read_orders
 
 MANIFEST_FORMAT = "contractgen-batch/1"
@@ -103,8 +104,8 @@ def _init_worker(documents: list[str], temp_root: str, main_pid: int) -> None:
     lifeline.signal_on_parent_death(signal.SIGTERM)
     lifeline.watch(main_pid, _stop_group)
     tempfile.tempdir = tempfile.mkdtemp(dir=temp_root)  # the main process removes temp_root, whatever happens
-    from .clauses import load_library
-    from .definitions import load_definition
+    from ..library.clauses import load_library
+    from ..library.definitions import load_definition
 
     try:  # cached per process (usually inherited warm from the fork server): once per worker, not per order
         load_library()
@@ -128,20 +129,12 @@ def _build_chunk(chunk, documents, formats, layout, outdir) -> list[_Result]:
 
 
 def _render_chunk(chunk, documents, formats, layout, outdir: Path, stopping=lambda: False) -> list[_Result]:
-    from .assembly import assemble
-    from .clauses import load_library
-    from .definitions import load_definition
-
-    definitions = [load_definition(d) for d in documents]
-    interview, library = interview_for(documents), load_library()
     results: list[_Result] = []
     prepared = []  # (index, number, documents, {stem: {format: bytes}})
     for index, number, packed in chunk:
         try:
-            data = pickle.loads(packed)
-            docs = [assemble(d, data, interview, library) for d in definitions]
-            rendered = {output_stem(doc, layout): {f: render(doc, f, layout) for f in formats if f != "pdf"}
-                        for doc in docs}
+            docs = assemble_set(pickle.loads(packed), documents, number)
+            rendered = render_all(docs, [f for f in formats if f != "pdf"], layout)
             prepared.append((index, number, docs, rendered))
         except Exception as exc:  # one order's fault must not stop the chunk
             results.append(_failure(index, exc))
@@ -149,27 +142,17 @@ def _render_chunk(chunk, documents, formats, layout, outdir: Path, stopping=lamb
         prepared, failed = _add_pdfs(prepared, layout, stopping)
         results += failed
     for index, number, docs, rendered in prepared:
-        files: dict[str, bytes] = {}
-        updates: set[str] = set()
-        for doc in docs:
-            stem = output_stem(doc, layout)
-            outputs = {}
-            for fmt in formats:
-                files[f"{number}/{stem}.{fmt}"] = rendered[stem][fmt]
-                outputs[f"{stem}.{fmt}"] = hashlib.sha256(rendered[stem][fmt]).hexdigest()
-            name = f"{number}/{stem}.manifest.json"
-            files[name], extends = manifest_json(outdir / name, doc, layout, outputs)
-            if extends:
-                updates.add(name)
+        files, updates = set_files(docs, rendered, layout, outdir / number)
         clauses = list(dict.fromkeys(f"{c['id']}@{c['version']}" for doc in docs for c in doc.manifest["clauses"]))
-        results.append(_Result(index, files, clauses, frozenset(updates)))
+        results.append(_Result(index, {str(p.relative_to(outdir)): data for p, data in files.items()}, clauses,
+                               frozenset(str(p.relative_to(outdir)) for p in updates)))
     return results
 
 
 def _add_pdfs(prepared: list, layout: str, stopping) -> tuple[list, list[_Result]]:
     """Convert every DOCX of the chunk in one LibreOffice call; if that fails, order by order, so only
     the order at fault fails (not when the failure was Ctrl-C reaching LibreOffice)."""
-    from .render.pdf import docx_to_pdf
+    from ..render.pdf import docx_to_pdf
 
     def convert(group):
         sources = {}
@@ -211,7 +194,7 @@ def _pool_context(start: bool = False):
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["contractgen.batch_preload"])
+    context.set_forkserver_preload(["contractgen.batch.preload"])
     if start:
         from multiprocessing import forkserver
 
@@ -322,8 +305,8 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
               jobs: int | None = None, force: bool = False, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Returns the exit code: 0 all built or up to date, 2 some order invalid or refused, 1 a fault of
     the tool or library, 130 interrupted."""
-    from .clauses import load_library
-    from .manifest import answers_sha256, tool_version
+    from ..library.clauses import load_library
+    from ..documents.manifest import answers_sha256, tool_version
 
     check_output_options(formats, layout, outdir)
     remove_stale_temp_folders()

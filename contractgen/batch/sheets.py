@@ -29,10 +29,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem
-from .input_files import read_bounded, size_text
-from .interview import Interview, Question
-from .number_text import NumberTextError, read_number
+from ..core.errors import InputError, Problem
+from ..core.input_files import read_bounded, size_text
+from ..interview.definitions import Interview, Question
+from ..answers.numbers import NumberTextError, read_number
 
 KEY = "contract.number"
 ORDERS_SHEET = "orders"

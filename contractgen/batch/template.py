@@ -12,10 +12,10 @@ import datetime as dt
 import io
 import textwrap
 
-from .interview import Interview, Question
-from .render import ooxml
+from ..interview.definitions import Interview, Question
+from ..render import ooxml
 from .sheets import KEY, ORDERS_SHEET, TEXT_TYPES, Columns
-from .yamlio import source_text
+from ..core.yamlio import source_text
 
 CHOICES_SHEET = "_choices"  # hidden: the dropdown lists (an inline list is limited to 255 characters)
 _FIXED_TIME = "2000-01-01T00:00:00Z"  # the same template bytes on every run

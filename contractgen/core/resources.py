@@ -11,7 +11,7 @@ from pathlib import Path
 
 DATA_FOLDERS = ("clause_library", "templates", "interviews", "translations", "examples", "risk_rules")
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # contractgen/, from contractgen/core/
 
 
 @cache

@@ -7,14 +7,15 @@ import re
 from babel import Locale
 
 from . import labels
-from .clauses import ClauseLibrary
-from .definitions import DocumentDefinition
-from .derived import clause_context
-from .errors import LibraryError
-from .filters import amount_in_words, format_amount, format_aql, format_date_long, format_money, format_number
-from .interview import Interview
+from ..library.clauses import ClauseLibrary
+from ..library.definitions import DocumentDefinition
+from ..risk.assess import BAND_TEXT, band
+from .context import OrderContext
+from ..core.errors import LibraryError
+from ..library.filters import amount_in_words, format_amount, format_aql, format_date_long, format_money, format_number
 from .manifest import document_manifest
-from .model import Clause, Document, Party, ProductRow, ProductTable, Section, Signatory, Table, Text
+from ..core.text import Text
+from .model import Clause, Document, Party, ProductRow, ProductTable, Section, Signatory, Table
 from .selection import select
 
 _DIGITS = "零一二三四五六七八九"
@@ -127,8 +128,6 @@ _EMPTY = Text("", "")
 def findings_matrix(context: dict) -> tuple[Table, ...]:
     """The 3 × 3 risk matrix: probability rows (high at the top), impact columns (low at the left); each
     cell names its band and score, then the findings in it by their number in the findings table."""
-    from .risk import BAND_TEXT, band  # here: risk.py imports modules this one is imported by
-
     findings = context["risk"]["findings"]
     rows = []
     for probability, heading in ((3, labels.LABELS["risk.probability_high"]),
@@ -170,7 +169,7 @@ def _tidy(text: str) -> str:
 
 
 def aql_plan_tables(context: dict) -> tuple[Table, ...]:
-    """One table per product line with its ISO 2859-1 plan (`lines[].aql`, contractgen/aql.py): per
+    """One table per product line with its ISO 2859-1 plan (`lines[].aql`, contractgen/facts/aql.py): per
     defect class the AQL, sample size, Ac and Re, and boxes for what the inspector found. None when
     the order has no inspection (the checklist's clauses say so)."""
     caption = labels.LABELS["aql.caption"]
@@ -249,8 +248,8 @@ def heading_lines(answers: dict) -> tuple[Text, ...]:
     return tuple(lines)
 
 
-def assemble(definition: DocumentDefinition, answers: dict, interview: Interview, library: ClauseLibrary) -> Document:
-    context = clause_context(answers, interview, definition.term)
+def assemble(definition: DocumentDefinition, order: OrderContext, library: ClauseLibrary) -> Document:
+    answers, context = order.answers, order.for_document(definition.term)
     kept = []
     for selected in select(definition, library, context):
         unknown = [name for name in selected.tables if name not in TABLES]

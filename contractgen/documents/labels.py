@@ -19,9 +19,9 @@ import re
 
 from babel.support import NullTranslations, Translations
 
-from .errors import ContractgenError
-from .model import Text
-from .resources import data_path
+from ..core.errors import ContractgenError
+from ..core.text import Text
+from ..core.resources import data_path
 
 DOMAIN = "messages"
 LOCALE = "zh_CN"

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 
-from .clauses import LibraryClause
+from ..library.clauses import LibraryClause
 
 
 def tool_version() -> str:

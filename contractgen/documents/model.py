@@ -6,13 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
-@dataclass(frozen=True)
-class Text:
-    """One fact in both languages."""
-
-    en: str
-    zh: str
+from ..core.text import Text
 
 
 @dataclass(frozen=True)
@@ -102,4 +96,4 @@ class Document:
     sections: tuple[Section, ...]
     signatories: tuple[Signatory, ...]
     labels: dict[str, Text]  # fixed captions the house template prints (page footer, table headers)
-    manifest: dict = field(default_factory=dict)  # audit manifest, see contractgen/manifest.py
+    manifest: dict = field(default_factory=dict)  # audit manifest, see contractgen/documents/manifest.py

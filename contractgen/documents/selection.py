@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .clause_checks import refuse_faulty
-from .clauses import ClauseLibrary, LibraryClause
-from .definitions import DocumentDefinition, SectionDefinition
-from .errors import LibraryError
+from ..library.checks import refuse_faulty
+from ..library.clauses import ClauseLibrary, LibraryClause
+from ..library.definitions import DocumentDefinition, SectionDefinition
+from ..core.errors import LibraryError
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.numbers import get_currency_precision
 
 from . import aql
-from .errors import Problem
-from .interview import Interview
-from .model import Text
+from ..core.errors import Problem
+from ..interview.definitions import Interview
 
 DERIVED_NAMES = frozenset({"lines", "total_amount", "total_quantity", "deposit_amount", "balance_percent",
                            "balance_amount", "late_penalty_cap_amount", "label", "term", "work_overlap", "risk"})
@@ -188,34 +187,3 @@ def _labels(answers: dict, interview: Interview) -> dict:
             node = node.setdefault(part, {})
         node.update(en=choice.label.en, zh=choice.label.zh)
     return labels
-
-
-def risk_summary(answers: dict, interview: Interview) -> dict:
-    """The pre-deposit risk assessment (contractgen/risk.py) as plain data for clauses and tables:
-    the verdict, the number of findings per band, and each finding, highest risk first."""
-    from .risk import BAND_TEXT, BANDS, assess  # here: risk.py imports this module
-
-    assessment = assess(answers, interview)
-
-    def text(t: Text) -> dict:
-        return {"en": t.en, "zh": t.zh}
-
-    findings = [{"number": number, "id": f.id, "score": f.score, "band": f.band, "band_text": text(BAND_TEXT[f.band]),
-                 "probability": f.probability, "impact": f.impact, "title": text(f.title), "why": text(f.why),
-                 "fix": text(f.fix), "clauses": list(f.clauses)}
-                for number, f in enumerate(assessment.findings, start=1)]
-    return {"verdict": assessment.verdict, "verdict_text": text(assessment.verdict_text), "count": len(findings),
-            "counts": {b.replace("-", "_"): sum(f["band"] == b for f in findings) for b in BANDS},
-            "findings": findings}
-
-
-def clause_context(answers: dict, interview: Interview, term: Text) -> dict:
-    """What clause text is rendered with: the answers, the derived values, `risk` (the pre-deposit
-    assessment) and `term`, what the document calls itself (`this {{ term.en }}` / `本{{ term.zh }}`),
-    so one clause serves every document."""
-    derived = {**derive(answers, interview), "term": {"en": term.en, "zh": term.zh},
-               "risk": risk_summary(answers, interview)}
-    clash = DERIVED_NAMES & answers.keys()
-    if clash:
-        raise ValueError(f"answers use reserved names {sorted(clash)}")
-    return {**answers, **derived}

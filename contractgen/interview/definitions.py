@@ -11,11 +11,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import LibraryError
-from .expressions import Expression, ExpressionSyntaxError, compile_expression
-from .model import Text
-from .resources import data_path
-from .yamlio import load_yaml_file
+from ..core.errors import LibraryError
+from ..core.expressions import Expression, ExpressionSyntaxError, compile_expression
+from ..core.text import Text
+from ..core.resources import data_path
+from ..core.yamlio import load_yaml_file
 
 QUESTION_TYPES = frozenset({"string", "text", "integer", "decimal", "percent", "date", "boolean", "choice",
                             "email", "country", "currency", "uscc", "list"})

@@ -6,8 +6,8 @@ import textwrap
 
 import yaml
 
-from .interview import Block, Interview, Question
-from .yamlio import source_text
+from .definitions import Block, Interview, Question
+from ..core.yamlio import source_text
 
 
 def _scalar(value) -> str:

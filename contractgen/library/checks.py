@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from .answers import known_answer_paths
+from ..answers.load import known_answer_paths
 from .clauses import ClauseLibrary, LibraryClause, LintProblem, clause_env, normalised_paths
-from .derived import DERIVED_FIELDS, DERIVED_NAMES
-from .errors import LibraryError
-from .expressions import sandbox_escapes
-from .interview import available_interviews, load_interview
+from ..facts.derived import DERIVED_FIELDS, DERIVED_NAMES
+from ..core.errors import LibraryError
+from ..core.expressions import sandbox_escapes
+from ..interview.definitions import available_interviews, load_interview
 
 LINE_FIELDS = frozenset({"number", "amount", "aql"})  # what `lines[]` adds to a product line
 

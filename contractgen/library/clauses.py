@@ -16,12 +16,12 @@ from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import ContractgenError, LibraryError, TemplateError
-from .expressions import Expression, ExpressionSyntaxError, compile_expression, has_path, variable_paths
+from ..core.errors import ContractgenError, LibraryError, TemplateError
+from ..core.expressions import Expression, ExpressionSyntaxError, compile_expression, has_path, variable_paths
 from .filters import FILTERS
-from .model import Text
-from .resources import data_path
-from .yamlio import load_yaml_file
+from ..core.text import Text
+from ..core.resources import data_path
+from ..core.yamlio import load_yaml_file
 
 SEMVER = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$"
 STATUSES = ("draft", "approved", "retired")

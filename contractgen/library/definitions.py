@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import LibraryError
-from .model import Text
-from .resources import data_path
-from .yamlio import load_yaml_file
+from ..core.errors import LibraryError
+from ..core.text import Text
+from ..core.resources import data_path
+from ..core.yamlio import load_yaml_file
 
 
 @dataclass(frozen=True)

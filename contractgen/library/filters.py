@@ -13,7 +13,7 @@ from babel.numbers import format_currency, format_decimal, get_currency_name, ge
 from jinja2 import Undefined, pass_context
 from jinja2.runtime import Context
 
-from contractgen.amounts import chinese_uppercase, english_words
+from contractgen.facts.amounts import chinese_uppercase, english_words
 
 LANGS = ("en", "zh")
 _NAME_LOCALE = {"en": "en", "zh": "zh_CN"}

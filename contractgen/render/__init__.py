@@ -1,4 +1,4 @@
-"""Renderers: a `Document` (contractgen.model) plus a layout in, file bytes out.
+"""Renderers: a `Document` (contractgen.documents.model) plus a layout in, file bytes out.
 
 Each format lives in its own module (`contractgen.render.docx`, …) so importing one does not load
 the libraries of the others.

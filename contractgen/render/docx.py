@@ -21,8 +21,10 @@ from markupsafe import Markup
 
 from lxml import etree
 
-from ..model import Clause, Document, Party, ProductTable, Signatory, Table, Text
-from ..resources import data_path
+from ..documents.model import Clause, Document, Party, ProductTable, Signatory, Table
+
+from ..core.text import Text
+from ..core.resources import data_path
 from . import LAYOUTS, ooxml
 from .ooxml import read_custom_properties
 
@@ -221,7 +223,7 @@ class _View:
         try:
             return self.doc.labels[key]
         except KeyError:
-            raise ValueError(f"document.labels has no {key!r} (see contractgen/labels.py)") from None
+            raise ValueError(f"document.labels has no {key!r} (see contractgen/documents/labels.py)") from None
 
     @staticmethod
     def side(text: Text, lang: str) -> str:

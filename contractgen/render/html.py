@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from html import escape
 
-from ..model import Clause, Document, Party, ProductTable, Section, Signatory, Table, Text
+from ..documents.model import Clause, Document, Party, ProductTable, Section, Signatory, Table
+
+from ..core.text import Text
 from . import LAYOUTS
 
 _OTHER = {"en": "zh", "zh": "en"}

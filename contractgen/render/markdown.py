@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import Document, Table, Text
+from ..documents.model import Document, Table
+
+from ..core.text import Text
 from . import LAYOUTS
 
 

@@ -15,7 +15,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from ..errors import ContractgenError
+from ..core.errors import ContractgenError
 
 TIMEOUT_SECONDS = 600
 

@@ -20,15 +20,15 @@ try:
 except ImportError:  # a Python built without it (Windows): plain input() still works
     pass
 
-from . import questionnaire as qn
-from .errors import InputError, Problem
-from .expressions import has_path, lookup
-from .interview import Block, Interview, Question, load_interview
-from .model import Text
-from .output import atomic_write, write_files
-from .problems_zh import expected_zh, found_zh
-from .validation import describe, examine
-from .yamlio import load_yaml_file
+from ..answers import questionnaire as qn
+from ..core.errors import InputError, Problem
+from ..core.expressions import has_path, lookup
+from ..interview.definitions import Block, Interview, Question, load_interview
+from ..core.text import Text
+from ..core.output import atomic_write, write_files
+from ..answers.messages_zh import expected_zh, found_zh
+from ..answers.validate import describe, examine
+from ..core.yamlio import load_yaml_file
 
 # The interview's own words, EN and ZH side by side. They are program messages, not captions printed
 # in documents, so they live here beside the code that formats them instead of in translations/ (the
@@ -403,7 +403,8 @@ class TerminalInterview:
         return _drop_empty(qn.without_hidden(self.interview, self.data))
 
     def finish(self) -> int:
-        from .risk import assess, summary_text
+        from ..risk.assess import assess
+        from ..risk.summary import summary_text
 
         while True:
             self.review()
@@ -607,7 +608,7 @@ def _arg(path: Path) -> str:
 
 def documents_for(interview_id: str) -> list[str]:
     """The documents an interview's answers build (all of them for order_set)."""
-    from .definitions import available_documents, load_definition
+    from ..library.definitions import available_documents, load_definition
 
     documents = available_documents()
     if interview_id == "order_set":

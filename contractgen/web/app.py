@@ -21,15 +21,16 @@ from babel.numbers import get_currency_name
 from flask import Flask, abort, g, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from ..answers import known_answer_paths
-from ..errors import ContractgenError, InputError, Problem
-from ..interview import load_interview
-from ..model import Text
-from ..questionnaire import all_problems, block_of, block_present, editable_answers, question_at
+from ..answers.load import known_answer_paths
+from ..core.errors import ContractgenError, InputError, Problem
+from ..interview.definitions import load_interview
+from ..core.text import Text
+from ..answers.questionnaire import all_problems, block_of, block_present, editable_answers, question_at
 from ..render import LAYOUTS
-from ..risk import BAND_TEXT, bundled_clauses
-from ..validation import country_codes, currency_codes, time_zones, unknown_paths
-from ..yamlio import load_yaml_text
+from ..risk.assess import BAND_TEXT
+from ..risk.rules import bundled_clauses
+from ..answers.validate import country_codes, currency_codes, time_zones, unknown_paths
+from ..core.yamlio import load_yaml_text
 from . import outputs
 from .form import (ACTION, CSRF, Field, every_field, apply_form, block_fields, block_status, field_anchor,
                    problems_in, session_problems)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import Problem
-from ..interview import Block, Interview, Question
-from ..questionnaire import (answer, answer_all, as_read, block_of, block_present, display, get_answer, is_shown,
+from ..core.errors import Problem
+from ..interview.definitions import Block, Interview, Question
+from ..answers.questionnaire import (answer, answer_all, as_read, block_of, block_present, display, get_answer, is_shown,
                              parse_answer, set_answer)
 from .session import Refused, Session
 from .strings import problem_text, ui

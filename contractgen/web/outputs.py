@@ -1,29 +1,27 @@
 """Everything the page builds, built from the answers file the user can download, through the same
-functions as `contractgen build` and `contractgen check`: the answers are written as YAML to a
-temporary file and read back from there, so a DOCX from the page is byte-identical to
-`contractgen build` of the saved answers. There is no second code path to drift."""
+pipeline as `contractgen build` and `contractgen check` (contractgen/build.py): the answers text is
+read back as `build` reads a file, so a DOCX from the page is byte-identical to `contractgen build` of
+the saved answers. There is no second code path to drift, and no temporary file."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import io
-import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
-from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 
-from ..answers import answers_from_mapping
-from ..build import assemble_documents, build, interview_for, render
-from ..definitions import available_documents, load_definition
-from ..errors import InputError, Problem, ValidationError
-from ..interview import Interview, load_interview
-from ..questionnaire import answers_yaml, without_hidden
-from ..risk import Assessment, assess
-from ..validation import examine, question_paths
-from ..yamlio import load_yaml_text
+from ..answers.load import answers_from_mapping
+from ..build import assemble_mapping, build_files, interview_for
+from ..render.formats import render
+from ..library.definitions import available_documents, load_definition
+from ..core.errors import InputError, Problem, ValidationError
+from ..interview.definitions import Interview, load_interview
+from ..answers.questionnaire import answers_yaml, without_hidden
+from ..risk.assess import Assessment, assess
+from ..answers.validate import examine, question_paths
+from ..core.yamlio import load_yaml_text
 from .session import Session
 
 ANSWERS_NAME = "answers.yaml"
@@ -40,14 +38,6 @@ def download_name(session: Session, suffix: str) -> str:
     number = (session.data.get("contract") or {}).get("number")
     stem = number if isinstance(number, str) and number and "/" not in number else "answers"
     return f"{stem}{suffix}"
-
-
-@contextmanager
-def answers_file(text: str):
-    with tempfile.TemporaryDirectory(prefix="contractgen-web-") as folder:
-        path = Path(folder) / ANSWERS_NAME
-        path.write_text(text, encoding="utf-8")
-        yield path
 
 
 @cache
@@ -103,8 +93,7 @@ def preview_html(text: str, document: str, layout: str) -> bytes:
     key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), document, layout)
     cached = _previews.get(key)
     if cached is None:
-        with answers_file(text) as path:
-            _, documents = assemble_documents(path, [document])
+        _, documents = assemble_mapping(load_yaml_text(text, ANSWERS_NAME), [document], ANSWERS_NAME)
         cached = render(documents[0], "html", layout)
         _previews.put(key, cached)
     return cached
@@ -112,10 +101,8 @@ def preview_html(text: str, document: str, layout: str) -> bytes:
 
 def built_files(text: str, documents: list[str], formats: list[str], layout: str) -> dict[str, bytes]:
     """{file name: bytes} exactly as `contractgen build <answers> --docs … --format … --layout …` writes
-    them (outputs and manifests), built by that very function into a temporary folder."""
-    with answers_file(text) as path, tempfile.TemporaryDirectory(prefix="contractgen-out-") as out:
-        build(path, documents, formats, layout, Path(out))
-        return {p.name: p.read_bytes() for p in sorted(Path(out).iterdir())}
+    them into an empty folder (outputs and manifests)."""
+    return build_files(load_yaml_text(text, ANSWERS_NAME), documents, formats, layout, ANSWERS_NAME)
 
 
 def set_zip(text: str, documents: list[str], layout: str, answers_name: str) -> bytes:

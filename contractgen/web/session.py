@@ -15,11 +15,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, Problem
-from ..interview import Interview
-from ..output import atomic_write
-from ..questionnaire import answers_yaml, editable_answers, get_answer
-from ..yamlio import load_yaml_text
+from ..core.errors import InputError, Problem
+from ..interview.definitions import Interview
+from ..core.output import atomic_write
+from ..answers.questionnaire import answers_yaml, editable_answers, get_answer
+from ..core.yamlio import load_yaml_text
 
 MAX_BLANK = 50  # sessions without answers kept in memory; the oldest are forgotten (nothing is lost)
 FORMAT = "contractgen-web-session/1"

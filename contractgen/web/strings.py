@@ -9,9 +9,9 @@ and choices come from the interview files, never from here.
 """
 from __future__ import annotations
 
-from ..errors import Problem
-from ..interview import Interview
-from ..problems_zh import expected_zh, found_zh, is_rule
+from ..core.errors import Problem
+from ..interview.definitions import Interview
+from ..answers.messages_zh import expected_zh, found_zh, is_rule
 
 UI: dict[str, tuple[str, str]] = {
     "app": ("contractgen", "contractgen 合同生成"),

@@ -1,0 +1,21 @@
+"""Bilingual text: one fact in both languages, the unit every stage passes on."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Text:
+    """One fact in both languages."""
+
+    en: str
+    zh: str
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def has_chinese(text: str) -> bool:
+    """Does the text hold any Chinese character (CJK Unified Ideographs, Extension A, compatibility)?"""
+    return bool(_CJK.search(text))

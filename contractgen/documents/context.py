@@ -1,0 +1,37 @@
+"""One order's context, computed once and shared by every document of its set: the validated answers,
+the derived values (facts/derived.py) and the pre-deposit assessment (risk/). A document adds only
+`term`, what it calls itself (`this {{ term.en }}` / `本{{ term.zh }}`), so one clause serves every
+document."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from ..core.errors import InputError, Problem
+from ..core.text import Text
+from ..facts.derived import DERIVED_NAMES, derive
+from ..interview.definitions import Interview
+from ..risk.assess import Assessment, assess
+from ..risk.summary import summary_context
+
+
+@dataclass(frozen=True)
+class OrderContext:
+    answers: Mapping  # validated answers, as validation returned them; read, never changed
+    interview: Interview  # the questions those answers were validated against
+    assessment: Assessment
+    values: Mapping  # what clause text and tables see: answers, derived values and `risk`
+
+    def for_document(self, term: Text) -> dict:
+        return {**self.values, "term": {"en": term.en, "zh": term.zh}}
+
+
+def order_context(answers: dict, interview: Interview, source: str = "answers") -> OrderContext:
+    clash = DERIVED_NAMES & answers.keys()
+    if clash:  # a derived value would hide the answer, or the answer the derived value
+        raise InputError([Problem(source, name, "no answer of this name (it is a computed value)", "an answer")
+                          for name in sorted(clash)])
+    derived = derive(answers, interview)
+    assessment = assess(answers, interview, derived=derived)
+    values = {**answers, **derived, "risk": summary_context(assessment)}
+    return OrderContext(answers, interview, assessment, values)
