@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import Problem
-from ..core.expressions import has_path, lookup
+from ..core.paths import delete_path, has_path, lookup, make_parents, set_path, steps
 from ..interview.definitions import Block, Interview, Question
 from .validate import examine
 
@@ -56,47 +56,13 @@ def parse_answer(question: Question, text: str) -> Any:
 
 
 def set_answer(data: dict, path: str, value: Any) -> None:
-    """Set (or, for None, remove) the answer at a dotted path such as `products[1].sku`."""
-    *parents, last = _steps(path)
-    node: Any = data
-    for step, following in zip(parents, [*parents[1:], last]):
-        if isinstance(step, int):
-            while len(node) <= step:
-                node.append({})
-            node = node[step]
-        else:
-            if not isinstance(node.get(step), (dict, list)):
-                node[step] = [] if isinstance(following, int) else {}
-            node = node[step]
+    """Set (or, for None, remove) the answer at a path such as `products[1].sku`. The steps to it are
+    made, even to remove, and a step holding no mapping or list is replaced: the user is answering anew."""
     if value is None:
-        if isinstance(last, int):
-            if last < len(node):
-                del node[last]
-        else:
-            node.pop(last, None)
-    elif isinstance(last, int):
-        while len(node) <= last:
-            node.append({})
-        node[last] = value
+        make_parents(data, path, replace=True)
+        delete_path(data, path)
     else:
-        node[last] = value
-
-
-def get_answer(data: dict, path: str) -> Any:
-    node: Any = data
-    for step in _steps(path):
-        if isinstance(step, int):
-            if not isinstance(node, list) or step >= len(node):
-                return None
-        elif not isinstance(node, dict) or step not in node:
-            return None
-        node = node[step]
-    return node
-
-
-def _steps(path: str) -> list[str | int]:
-    return [int(part[1:-1]) if part.startswith("[") else part
-            for part in re.findall(r"\[\d+\]|[^.\[\]]+", path)]
+        set_path(data, path, value, replace=True)
 
 
 def problems_at(interview: Interview, data: dict, source: str, paths: list[str] | tuple[str, ...]) -> list[Problem]:
@@ -113,7 +79,7 @@ def all_problems(interview: Interview, data: dict, source: str) -> list[Problem]
 def checked_value(interview: Interview, data: dict, source: str, path: str) -> Any:
     """The answer at `path` as validation reads it (\"30\" → Decimal 30, \"fob\" → FOB), to store."""
     coerced, _ = examine(data, interview, source)
-    return get_answer(coerced, path)
+    return lookup(coerced, path)
 
 
 def answer(interview: Interview, data: dict, source: str, path: str, value: Any) -> list[Problem]:
@@ -140,7 +106,7 @@ def answer_all(interview: Interview, data: dict, source: str,
     coerced, problems = examine(trial, interview, source)
     if not any(_within(p.path, path) for p in problems for path, _ in changes):
         for path, value in changes:
-            set_answer(data, path, None if value is None else get_answer(coerced, path))
+            set_answer(data, path, None if value is None else lookup(coerced, path))
         return {}
     refused = {}
     for path, value in changes:
@@ -225,11 +191,11 @@ def yes_no(text: str) -> bool | None:
 
 def question_at(interview: Interview, path: str) -> Question | None:
     """The question an answers path belongs to: `products[1].sku` → the `sku` item of `products`."""
-    steps = _steps(path)
+    path_steps = steps(path)
     questions = tuple(q for _, q in interview.questions())
     found: Question | None = None
     dotted: list[str] = []
-    for step in steps:
+    for step in path_steps:
         if isinstance(step, int):
             if found is None or found.type != "list":
                 return None
@@ -258,7 +224,7 @@ def without_hidden(interview: Interview, data: dict) -> dict:
                     changed = True
                 continue
             for question in block.questions:
-                if not is_shown(question, seen) and get_answer(out, question.path) is not None:
+                if not is_shown(question, seen) and lookup(out, question.path) is not None:
                     set_answer(out, question.path, None)
                     changed = True
     return out

@@ -26,7 +26,7 @@ from babel.numbers import get_currency_precision, list_currencies
 from ..facts import uscc
 from ..facts.derived import total_problem
 from ..core.errors import Problem, ValidationError
-from ..core.expressions import has_path, lookup
+from ..core.paths import delete_path, has_path, lookup, make_parents, set_path
 from ..interview.definitions import Block, Interview, Question
 from .numbers import NumberTextError, bounded, character_name, read_number
 from ..core.yamlio import source_text
@@ -210,19 +210,12 @@ def _check_sections(data: dict, questions: tuple[Question, ...], prefix: str, so
             continue
         if value is not None:
             problems.append(Problem(source, prefix + section, "a mapping of answers", describe(value)))
-        _delete(data, section)
+        delete_path(data, section)
     for q in questions:
         if q.type == "list" and isinstance(entries := lookup(data, q.path), list):
             for i, entry in enumerate(entries):
                 if isinstance(entry, dict):
                     _check_sections(entry, q.item, f"{prefix}{q.path}[{i}].", source, problems)
-
-
-def _set(data: dict, path: str, value: Any) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        data = data.setdefault(part, {})
-    data[parts[-1]] = value
 
 
 def _coerce(data: dict, questions: tuple[Question, ...], prefix: str, source: str,
@@ -231,29 +224,22 @@ def _coerce(data: dict, questions: tuple[Question, ...], prefix: str, source: st
         value = lookup(data, q.path)
         if value is None or value == "" and q.type != "list":
             if has_path(data, q.path):
-                _delete(data, q.path)  # an empty cell or `key:` with nothing means "not answered"
+                delete_path(data, q.path)  # an empty cell or `key:` with nothing means "not answered"
             continue
         full = prefix + q.path
         if q.type == "list":
             if not isinstance(value, list):
                 problems.append(Problem(source, full, "a list of entries", describe(value)))
-                _delete(data, q.path)  # set aside, so no later phase walks it as a list
+                delete_path(data, q.path)  # set aside, so no later phase walks it as a list
                 continue
             for i, entry in enumerate(value):
                 if isinstance(entry, dict):
                     _coerce(entry, q.item, f"{full}[{i}].", source, problems)
             continue
         try:
-            _set(data, q.path, _coerce_value(value, q))
+            set_path(data, q.path, _coerce_value(value, q))
         except _Unusable as bad:
             problems.append(Problem(source, full, bad.expected or _TYPE_WORDS[q.type], bad.found or describe(value)))
-
-
-def _delete(data: dict, path: str) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        data = data[part]
-    del data[parts[-1]]
 
 
 # -- phase 2: which questions apply, defaults ---------------------------------------------------------
@@ -277,20 +263,11 @@ def _fill(data: dict, questions: tuple[Question, ...], context: dict) -> None:
             continue
         if not has_path(data, q.path):
             if q.required and "." in q.path:
-                _make_parents(data, q.path)  # so a missing section reports each required field in it
+                make_parents(data, q.path)  # so a missing section reports each required field in it
             if q.default is not None:
-                _set(data, q.path, _coerce_value(q.default, q))
+                set_path(data, q.path, _coerce_value(q.default, q))
             elif q.default_from and has_path(data, q.default_from):
-                _set(data, q.path, lookup(data, q.default_from))
-
-
-def _make_parents(data: dict, path: str) -> None:
-    for part in path.split(".")[:-1]:
-        if part not in data:
-            data[part] = {}
-        if not isinstance(data[part], dict):
-            return  # the schema reports the wrong type
-        data = data[part]
+                set_path(data, q.path, lookup(data, q.default_from))
 
 
 # -- phase 3: the cerberus schema ---------------------------------------------------------------------

@@ -31,6 +31,7 @@ from typing import Any
 
 from ..core.errors import InputError, Problem
 from ..core.input_files import read_bounded, size_text
+from ..core.paths import set_path
 from ..interview.definitions import Interview, Question
 from ..answers.numbers import NumberTextError, read_number
 
@@ -426,13 +427,6 @@ def _csv_table(data: bytes, file: str) -> tuple[_Table, list[str]]:
 
 # -- from tables to orders ----------------------------------------------------------------------------
 
-def _set(data: dict, path: str, value: Any) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        data = data.setdefault(part, {})
-    data[parts[-1]] = value
-
-
 def _check_headers(table: _Table, known: dict[str, Question], other: set[str], notes: list[str],
                    label: str) -> dict[int, tuple[str, Question | None]]:
     """Column index -> (answers path, question) for the columns to read. An unknown header stops the run:
@@ -527,7 +521,7 @@ def _read_cell(order: SheetOrder, cell: _Cell, q: Question | None, epoch, locati
     except _Unreadable as bad:
         order.problems.append(Problem(str(location), "", bad.expected, bad.found))
         return
-    _set(target, relative, value)
+    set_path(target, relative, value)
 
 
 def _other_paths(known_paths: frozenset[str]) -> tuple[set[str], dict[str, set[str]]]:

@@ -142,20 +142,3 @@ def _format_fields(template: str) -> list[str]:
         return [field_name for _, field_name, _, _ in Formatter().parse(template) if field_name]
     except ValueError:  # not a valid format string: str.format would refuse it too
         return []
-
-
-_ABSENT = object()
-
-
-def has_path(data: dict, path: str) -> bool:
-    return lookup(data, path, _ABSENT) is not _ABSENT
-
-
-def lookup(data: dict, path: str, default: Any = None) -> Any:
-    """The value at a dotted path in nested mappings, or `default`."""
-    current: Any = data
-    for part in path.split("."):
-        if not isinstance(current, dict) or part not in current:
-            return default
-        current = current[part]
-    return current

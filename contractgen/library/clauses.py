@@ -17,7 +17,8 @@ from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.errors import ContractgenError, LibraryError, TemplateError
-from ..core.expressions import Expression, ExpressionSyntaxError, compile_expression, has_path, variable_paths
+from ..core.expressions import Expression, ExpressionSyntaxError, compile_expression, variable_paths
+from ..core.paths import has_path
 from .filters import FILTERS
 from ..core.text import Text
 from ..core.resources import data_path

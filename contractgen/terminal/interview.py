@@ -22,7 +22,7 @@ except ImportError:  # a Python built without it (Windows): plain input() still 
 
 from ..answers import questionnaire as qn
 from ..core.errors import InputError, Problem
-from ..core.expressions import has_path, lookup
+from ..core.paths import has_path, lookup
 from ..interview.definitions import Block, Interview, Question, load_interview
 from ..core.text import Text
 from ..core.output import atomic_write, write_files
@@ -146,7 +146,7 @@ class TerminalInterview:
     # -- asking ------------------------------------------------------------------------------------
 
     def answered(self, path: str) -> bool:
-        return qn.get_answer(self.data, path) is not None or path in self.skipped
+        return lookup(self.data, path) is not None or path in self.skipped
 
     def ask(self, question: Question, path: str, problem: Problem | None = None) -> None:
         """Ask one question; then ask again any earlier answer the new one contradicts (a cross-field
@@ -170,7 +170,7 @@ class TerminalInterview:
             self.say(f"  {number}) " + (words if words == value or words.startswith(value + " ") else f"{value} — {words}"))
         if problem:
             self.say_problem(problem)
-        current = qn.get_answer(self.data, path)
+        current = lookup(self.data, path)
         offer = current if current is not None else qn.default_for(question, self.base(path))
         prompt = f"({path}) [{self.show(offer)}] > " if offer is not None else f"({path}) > "
         while True:
@@ -199,12 +199,12 @@ class TerminalInterview:
         """Problems the answer at `path` causes at other answers already given."""
         return [p for p in qn.all_problems(self.interview, self.data, self.source)
                 if p.path != path and not p.path.startswith((path + ".", path + "["))
-                and qn.get_answer(self.data, p.path) is not None]
+                and lookup(self.data, p.path) is not None]
 
     def base(self, path: str) -> dict:
         """What a `default_from` path is relative to: the list entry for a list item, else the answers."""
         match = re.fullmatch(r"(.*\[\d+\])\.[^\[\]]+", path)
-        entry = qn.get_answer(self.data, match.group(1)) if match else self.data
+        entry = lookup(self.data, match.group(1)) if match else self.data
         return entry if isinstance(entry, dict) else {}
 
     def ask_yes_no(self, question: str, path: str, default: bool | None) -> bool:
@@ -253,7 +253,7 @@ class TerminalInterview:
     def fill_list(self, number: int, block: Block, question: Question) -> None:
         index = 0
         while True:
-            entries = qn.get_answer(self.data, question.path) or []
+            entries = lookup(self.data, question.path) or []
             if index < len(entries):
                 self.fill_entry(number, block, question, index)
                 index += 1
@@ -308,7 +308,7 @@ class TerminalInterview:
                 if question.type != "list":
                     items.append(("question", question, question.path, f"{label}: {self.value(question, question.path)}"))
                     continue
-                entries = qn.get_answer(self.data, question.path) or []
+                entries = lookup(self.data, question.path) or []
                 for index in range(len(entries)):
                     for item in question.item:
                         if qn.is_shown(item, self.data):
@@ -319,7 +319,7 @@ class TerminalInterview:
         return items
 
     def value(self, question: Question, path: str) -> str:
-        value = qn.get_answer(self.data, path)
+        value = lookup(self.data, path)
         if value is None:
             inherited = qn.default_for(question, self.base(path)) if question.default_from else None
             if inherited is None:
@@ -360,7 +360,7 @@ class TerminalInterview:
             self.fill()  # the questions a changed answer newly shows
 
     def change_list(self, question: Question) -> None:
-        entries = qn.get_answer(self.data, question.path) or []
+        entries = lookup(self.data, question.path) or []
         least = max(question.min_items, 1 if question.required else 0)
         self.say(self.t("list_prompt"))
         while True:
@@ -477,14 +477,14 @@ class TerminalInterview:
         answered "no", so --resume knows they were asked."""
         partial = copy.deepcopy(self.data)
         for path in sorted(self.skipped):
-            if qn.get_answer(partial, path) is None and not any(path.startswith(b + ".") for b in self.declined):
+            if lookup(partial, path) is None and not any(path.startswith(b + ".") for b in self.declined):
                 qn.set_answer(partial, path, 0)
                 parent, _, key = path.rpartition(".")
-                (qn.get_answer(partial, parent) if parent else partial)[key] = None
+                (lookup(partial, parent) if parent else partial)[key] = None
         for block in self.declined:
             partial[block] = None
         for path, value in self.rejected.items():  # a stop before they are answered again must not lose them
-            if qn.get_answer(partial, path) is None and path not in self.skipped:
+            if lookup(partial, path) is None and path not in self.skipped:
                 qn.set_answer(partial, path, value)
         return partial
 
@@ -492,10 +492,10 @@ class TerminalInterview:
         total = 0
         for _, question in self.interview.questions():
             if question.type == "list":
-                for index, _ in enumerate(qn.get_answer(self.data, question.path) or []):
-                    total += sum(qn.get_answer(self.data, f"{question.path}[{index}].{item.path}") is not None
+                for index, _ in enumerate(lookup(self.data, question.path) or []):
+                    total += sum(lookup(self.data, f"{question.path}[{index}].{item.path}") is not None
                                  for item in question.item)
-            elif qn.get_answer(self.data, question.path) is not None:
+            elif lookup(self.data, question.path) is not None:
                 total += 1
         return total
 

@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..core.errors import Problem
+from ..core.paths import lookup
 from ..interview.definitions import Block, Interview, Question
-from ..answers.questionnaire import (answer, answer_all, as_read, block_of, block_present, display, get_answer, is_shown,
+from ..answers.questionnaire import (answer, answer_all, as_read, block_of, block_present, display, is_shown,
                              parse_answer, set_answer)
 from .session import Refused, Session
 from .strings import problem_text, ui
@@ -57,7 +58,7 @@ def stored_text(session: Session, path: str) -> str:
     """The field's text as it stands: what was typed and refused, or the stored answer."""
     if path in session.refused:
         return session.refused[path].text
-    return display(get_answer(session.data, path))
+    return display(lookup(session.data, path))
 
 
 def _entry_value(entry: dict, name: str):
@@ -96,7 +97,7 @@ def block_fields(session: Session, interview: Interview, block: Block, problems:
         shown = present and is_shown(q, seen)
         if q.type == "list":
             entries = []
-            for i, entry in enumerate(get_answer(session.data, q.path) or []):
+            for i, entry in enumerate(lookup(session.data, q.path) or []):
                 prefix = f"{q.path}[{i}]"
                 entries.append(Entry(i + 1, prefix, [
                     _field(session, interview, block, f"{prefix}.{iq.path}", iq, shown, by_path,
@@ -106,7 +107,7 @@ def block_fields(session: Session, interview: Interview, block: Block, problems:
                                 entries=entries))
         else:
             fields.append(_field(session, interview, block, q.path, q, shown, by_path,
-                                 hint=_hint(q, lang, lambda name: get_answer(session.data, name))))
+                                 hint=_hint(q, lang, lambda name: lookup(session.data, name))))
     return fields
 
 
@@ -187,7 +188,7 @@ def _posted(session: Session, interview: Interview, block: Block, form,
         if not is_shown(q, seen):
             continue  # a hidden question's value (stale, or typed as it was hidden) is ignored
         if q.type == "list":
-            targets = [(f"{q.path}[{i}].{iq.path}", iq) for i in range(len(get_answer(data, q.path) or []))
+            targets = [(f"{q.path}[{i}].{iq.path}", iq) for i in range(len(lookup(data, q.path) or []))
                        for iq in q.item]
         else:
             targets = [(q.path, q)]
@@ -256,7 +257,7 @@ def _list_action(session: Session, block: Block, action: str) -> bool:
         q = next((q for q in block.questions if q.type == "list" and q.path == target), None)
         if q is None:
             return False
-        entries = get_answer(session.data, q.path)
+        entries = lookup(session.data, q.path)
         if not isinstance(entries, list):
             entries = []
             set_answer(session.data, q.path, entries)
@@ -266,7 +267,7 @@ def _list_action(session: Session, block: Block, action: str) -> bool:
     if kind == "remove":
         match = re.fullmatch(r"(.+)\[(\d+)\]", target)
         q = match and next((q for q in block.questions if q.type == "list" and q.path == match.group(1)), None)
-        entries = q and get_answer(session.data, q.path)
+        entries = q and lookup(session.data, q.path)
         if not q or not isinstance(entries, list) or int(match.group(2)) >= len(entries):
             return False
         _remove_entry(session, q.path, int(match.group(2)))
@@ -276,7 +277,7 @@ def _list_action(session: Session, block: Block, action: str) -> bool:
 
 def _remove_entry(session: Session, list_path: str, index: int) -> None:
     """Delete entry `index`; what was typed in the entries after it moves up with them."""
-    del get_answer(session.data, list_path)[index]
+    del lookup(session.data, list_path)[index]
     pattern = re.compile(re.escape(list_path) + r"\[(\d+)\](.*)")
 
     def moved(path: str) -> str | None:

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import InputError, Problem
+from ..core.paths import lookup
 from ..interview.definitions import Interview
 from ..core.output import atomic_write
-from ..answers.questionnaire import answers_yaml, editable_answers, get_answer
+from ..answers.questionnaire import answers_yaml, editable_answers
 from ..core.yamlio import load_yaml_text
 
 MAX_BLANK = 50  # sessions without answers kept in memory; the oldest are forgotten (nothing is lost)
@@ -182,7 +183,7 @@ class SessionStore:
         return editable_answers(self._interview, raw, source) if isinstance(raw, dict) else {}
 
     def _number(self, record: dict) -> str:
-        number = get_answer(load_yaml_text(record.get("answers") or "", "answers") or {}, "contract.number")
+        number = lookup(load_yaml_text(record.get("answers") or "", "answers") or {}, "contract.number")
         return "" if number is None else str(number)
 
     def _read(self, session_id: str) -> Session | None:
