@@ -5,7 +5,8 @@ from functools import cache
 from pathlib import Path
 
 from ..interview.definitions import Interview, available_interviews, load_interview
-from .validate import Answers, question_paths, validate
+from .paths import question_paths
+from .validate import Answers, validate
 from ..core.yamlio import load_yaml_file
 
 

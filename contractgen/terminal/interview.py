@@ -27,7 +27,8 @@ from ..interview.definitions import Block, Interview, Question, load_interview
 from ..core.text import Text
 from ..core.output import atomic_write, write_files
 from ..answers.messages_zh import expected_zh, found_zh
-from ..answers.validate import describe, examine
+from ..answers.coerce import describe
+from ..answers.validate import examine
 from ..core.yamlio import load_yaml_file
 
 # The interview's own words, EN and ZH side by side. They are program messages, not captions printed

@@ -29,7 +29,8 @@ from ..answers.questionnaire import all_problems, block_of, block_present, edita
 from ..render import LAYOUTS
 from ..risk.assess import BAND_TEXT
 from ..risk.rules import bundled_clauses
-from ..answers.validate import country_codes, currency_codes, time_zones, unknown_paths
+from ..answers.paths import unknown_paths
+from ..answers.schema import country_codes, currency_codes, time_zones
 from ..core.yamlio import load_yaml_text
 from . import outputs
 from .form import (ACTION, CSRF, Field, every_field, apply_form, block_fields, block_status, field_anchor,

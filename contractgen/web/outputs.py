@@ -20,7 +20,8 @@ from ..core.errors import InputError, Problem, ValidationError
 from ..interview.definitions import Interview, load_interview
 from ..answers.questionnaire import answers_yaml, without_hidden
 from ..risk.assess import Assessment, assess
-from ..answers.validate import examine, question_paths
+from ..answers.paths import question_paths
+from ..answers.validate import examine
 from ..core.yamlio import load_yaml_text
 from .session import Session
 
