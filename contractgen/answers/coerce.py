@@ -55,6 +55,17 @@ class _Unusable(Exception):
         self.expected, self.found = expected, found
 
 
+# The words read as yes and no, typed in an interview or written in a sheet's cell (compared casefolded).
+YES_WORDS = frozenset({"y", "yes", "true", "1", "是", "对", "有"})
+NO_WORDS = frozenset({"n", "no", "false", "0", "否", "不", "无", "没有"})
+
+
+def yes_no(text: str) -> bool | None:
+    """A yes/no written as a word (y, n, 是, 否, TRUE, 1 …); None when it is neither."""
+    word = text.strip().casefold()
+    return True if word in YES_WORDS else False if word in NO_WORDS else None
+
+
 FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)  # a contract's dates; docs/formats.md
 
 

@@ -18,11 +18,8 @@ import yaml
 from ..core.errors import Problem
 from ..core.paths import delete_path, has_path, lookup, make_parents, set_path, steps
 from ..interview.definitions import Block, Interview, Question
+from .coerce import yes_no
 from .validate import examine
-
-_YES = {"y", "yes", "true", "1", "是", "对", "有"}
-_NO = {"n", "no", "false", "0", "否", "不", "无", "没有"}
-
 
 def block_present(block: Block, data: dict) -> bool:
     """An optional block (tooling, subcontracting …) is answered only after its yes/no question said yes."""
@@ -47,8 +44,8 @@ def parse_answer(question: Question, text: str) -> Any:
     if text == "":
         return None
     if question.type == "boolean":
-        word = text.casefold()
-        return True if word in _YES else False if word in _NO else text
+        read = yes_no(text)
+        return text if read is None else read
     if question.type == "choice" and text.isdigit() and 1 <= int(text) <= len(question.choices) \
             and not any(str(c.value) == text for c in question.choices):
         return question.choices[int(text) - 1].value
@@ -180,13 +177,6 @@ def display(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def yes_no(text: str) -> bool | None:
-    """A typed yes/no (y, n, 是, 否 …) for a question that is not in the answers (is there tooling? add
-    another line?); None when it is neither."""
-    word = text.strip().casefold()
-    return True if word in _YES else False if word in _NO else None
 
 
 def question_at(interview: Interview, path: str) -> Question | None:

@@ -33,6 +33,7 @@ from ..core.errors import InputError, Problem
 from ..core.input_files import read_bounded, size_text
 from ..core.paths import set_path
 from ..interview.definitions import Interview, Question
+from ..answers.coerce import yes_no
 from ..answers.numbers import NumberTextError, read_number
 
 KEY = "contract.number"
@@ -40,8 +41,6 @@ ORDERS_SHEET = "orders"
 NOTE_PREFIX = "#"
 TEXT_TYPES = ("string", "text", "email", "country", "currency", "uscc")
 _NUMBER_TYPES = ("integer", "decimal", "percent")
-_TRUE = {"true", "yes", "是", "1"}
-_FALSE = {"false", "no", "否", "0"}
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                         r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number
@@ -197,8 +196,8 @@ def _convert(cell: _Cell, q: Question, epoch: dt.datetime, semicolon_csv: bool =
             if text.isdigit() and len(text) <= 7:  # a serial number exported as text
                 return _serial_date(int(text), epoch, text)
         if t == "boolean":
-            word = text.casefold()
-            return True if word in _TRUE else False if word in _FALSE else text
+            read = yes_no(text)
+            return text if read is None else read
         return text
     if isinstance(value, bool):
         return value

@@ -27,7 +27,7 @@ from ..interview.definitions import Block, Interview, Question, load_interview
 from ..core.text import Text
 from ..core.output import atomic_write, write_files
 from ..answers.messages_zh import expected_zh, found_zh
-from ..answers.coerce import describe
+from ..answers.coerce import describe, yes_no
 from ..answers.validate import examine
 from ..core.yamlio import load_yaml_file
 
@@ -215,7 +215,7 @@ class TerminalInterview:
             typed = self.read(prompt).strip()
             if typed == "" and default is not None:
                 return default
-            value = qn.yes_no(typed)
+            value = yes_no(typed)
             if value is not None:
                 return value
             self.say(self.t("yn_help"), None if typed in ("?", "？") else "error")
