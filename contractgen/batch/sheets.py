@@ -67,13 +67,6 @@ class Columns:
         questions = [q for _, q in interview.questions()]
         return cls(tuple(q for q in questions if q.type != "list"), tuple(q for q in questions if q.type == "list"))
 
-    def order_headers(self) -> list[str]:
-        return [q.path for q in self.order]
-
-    @staticmethod
-    def item_headers(list_question: Question) -> list[str]:
-        return [KEY] + [q.path for q in list_question.item]
-
 
 # -- what was read ------------------------------------------------------------------------------------
 
