@@ -14,7 +14,8 @@ import textwrap
 
 from ..interview.definitions import Interview, Question
 from ..render import ooxml
-from .sheets import KEY, ORDERS_SHEET, TEXT_TYPES, Columns
+from .cells import TEXT_TYPES
+from .columns import KEY, ORDERS_SHEET, Columns
 from ..core.yamlio import source_text
 
 CHOICES_SHEET = "_choices"  # hidden: the dropdown lists (an inline list is limited to 255 characters)
