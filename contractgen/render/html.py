@@ -167,11 +167,6 @@ class _Page:
                 f"<p>{_cell(signatory.name, self.langs)}</p>{lines}</div>")
 
 
-def document_html(document: Document, layout: str = "parallel") -> str:
-    """The document as an `<article>` (needs STYLE)."""
-    return _Page(document, layout).render()
-
-
 def render_html(document: Document, layout: str = "parallel") -> bytes:
     """A standalone page: UTF-8, the CSS inline, nothing loaded from anywhere."""
     page = _Page(document, layout)
