@@ -25,7 +25,7 @@ from ..documents.model import Clause, Document, Party, ProductTable, Signatory, 
 
 from ..core.text import Text
 from ..core.resources import data_path
-from . import LAYOUTS, ooxml
+from . import LAYOUTS, layout_languages, ooxml
 from .ooxml import read_custom_properties
 
 __all__ = ["LAYOUTS", "TEMPLATE", "manifest_properties", "read_custom_properties", "render_docx"]
@@ -47,10 +47,9 @@ def render_docx(document: Document, layout: str = "parallel") -> bytes:
     Same Document, same template => the same bytes: the zip carries fixed timestamps and the core
     properties come from the Document (created = modified = `document.date` 00:00 UTC).
     """
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; expected one of: {', '.join(LAYOUTS)}")
+    context = _context(document, layout)  # first: an unknown layout is refused before the template is read
     template = _HouseTemplate(io.BytesIO(_template_bytes(TEMPLATE)))
-    template.render(_context(document, layout), jinja_env=_environment(), autoescape=True)
+    template.render(context, jinja_env=_environment(), autoescape=True)
     members = ooxml.package_members(template.docx.part.package)
     ooxml.set_core_properties(members, title=document.title.en, author=AUTHOR,
                               created=f"{document.date}T00:00:00Z")
@@ -216,7 +215,7 @@ class _View:
     def __init__(self, document: Document, layout: str):
         self.doc = document
         self.layout = layout
-        self.langs = ("en", "zh") if layout in ("parallel", "stacked") else (layout,)
+        self.langs = layout_languages(layout)
         self.bilingual = len(self.langs) == 2
 
     def label(self, key: str) -> Text:

@@ -12,7 +12,7 @@ from html import escape
 from ..documents.model import Clause, Document, Party, ProductTable, Section, Signatory, Table
 
 from ..core.text import Text
-from . import LAYOUTS
+from . import layout_languages
 
 _OTHER = {"en": "zh", "zh": "en"}
 _LANG_ATTR = {"en": "en", "zh": "zh-Hans"}
@@ -49,12 +49,6 @@ td.num { text-align: right; white-space: nowrap; }
 """
 
 
-def _langs(layout: str) -> tuple[str, ...]:
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
-    return {"en": ("en",), "zh": ("zh",)}.get(layout, ("en", "zh"))
-
-
 def _e(text: str) -> str:
     """Escaped text; a line break inside one value (two languages sharing a cell) stays a line break."""
     return escape(text, quote=True).replace("\n", "<br>")
@@ -74,7 +68,7 @@ class _Page:
     def __init__(self, document: Document, layout: str):
         self.doc = document
         self.layout = layout
-        self.langs = _langs(layout)
+        self.langs = layout_languages(layout)
 
     def label(self, key: str) -> Text:
         return self.doc.labels[key]
@@ -171,11 +165,6 @@ class _Page:
             for line in signatory.lines)
         return (f'<div class="signatory"><p class="role"><strong>{_e(inline)}</strong></p>'
                 f"<p>{_cell(signatory.name, self.langs)}</p>{lines}</div>")
-
-
-def document_html(document: Document, layout: str = "parallel") -> str:
-    """The document as an `<article>` (needs STYLE)."""
-    return _Page(document, layout).render()
 
 
 def render_html(document: Document, layout: str = "parallel") -> bytes:

@@ -6,18 +6,12 @@ import re
 from ..documents.model import Document, Table
 
 from ..core.text import Text
-from . import LAYOUTS
+from . import layout_languages
 
 
 def _escape(text: str) -> str:
     # Answers are data: characters Markdown would read as markup are escaped.
     return re.sub(r"([\\`*_{}\[\]<>#|!])", r"\\\1", text)
-
-
-def _langs(layout: str) -> tuple[str, ...]:
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
-    return {"en": ("en",), "zh": ("zh",)}.get(layout, ("en", "zh"))
 
 
 def _pick(text: Text, langs: tuple[str, ...], sep: str = " / ") -> str:
@@ -39,7 +33,7 @@ def _table(table: Table, langs: tuple[str, ...]) -> list[str]:
 
 
 def render_markdown(document: Document, layout: str = "parallel") -> bytes:
-    langs = _langs(layout)
+    langs = layout_languages(layout)
     out = [f"# {_pick(document.title, langs)}", ""]
     out += [f"{_pick(line, langs)}  " for line in document.heading_lines] + [""]
     for party in document.parties:
