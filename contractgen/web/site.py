@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 from flask import g, render_template, request, url_for
 
@@ -26,7 +27,7 @@ MAX_LISTED = 8  # problems listed in the preview pane before "… and N more"
 
 
 class Site:
-    def __init__(self, interview_name: str, store_folder):
+    def __init__(self, interview_name: str, store_folder: Path):
         self.interview = load_interview(interview_name)
         self.documents = outputs.documents_for(interview_name)
         self.store = SessionStore(store_folder, self.interview)
