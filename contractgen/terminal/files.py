@@ -173,7 +173,8 @@ def _arg(path: Path) -> str:
 
 
 def documents_for(interview_id: str) -> list[str]:
-    """The documents an interview's answers build (all of them for order_set)."""
+    """The documents an interview's answers build (all of them for order_set). Narrower than the web's
+    documents_for (every document whose questions the interview asks), so the two are not yet one."""
     from ..library.definitions import available_documents, load_definition
 
     documents = available_documents()

@@ -24,7 +24,8 @@ def review_items(state: InterviewState) -> list[tuple]:
                 continue
             label = state.text(question.label)
             if question.type != "list":
-                items.append(("question", question, question.path, f"{label}: {shown_value(state, question, question.path)}"))
+                line = f"{label}: {shown_value(state, question, question.path)}"
+                items.append(("question", question, question.path, line))
                 continue
             entries = qn.get_answer(state.data, question.path) or []
             for index in range(len(entries)):
