@@ -8,12 +8,21 @@ from typing import Any
 _ABSENT = object()
 
 
+_INDEXED = re.compile(r"([^\[\]]+)((?:\[\d+\])+)")
+
+
 def steps(path: str) -> list[str | int]:
-    """`products[1].sku` → ['products', 1, 'sku']; a path without brackets is split at its dots only."""
-    if "[" not in path:
-        return path.split(".")  # the common case, and keys are taken exactly as written
-    return [int(part[1:-1]) if part.startswith("[") else part
-            for part in re.findall(r"\[\d+\]|[^.\[\]]+", path)]
+    """`products[1].sku` → ['products', 1, 'sku']. Only `[<digits>]` is an index: any other part (an
+    expression's `products[].sku`) is a key as written, which answers never hold."""
+    out: list[str | int] = []
+    for part in path.split("."):
+        indexed = _INDEXED.fullmatch(part) if "[" in part else None
+        if indexed:
+            out.append(indexed.group(1))
+            out += [int(i) for i in re.findall(r"\d+", indexed.group(2))]
+        else:
+            out.append(part)
+    return out
 
 
 def lookup(data: dict, path: str, default: Any = None) -> Any:
