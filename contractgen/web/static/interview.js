@@ -42,11 +42,9 @@
     event.preventDefault();
     submitter = event.submitter || form.querySelector("#save");
   });
-  const live = document.documentElement.dataset;
-  live.live = "ready"; // for a test driving the page: changes are now sent, and "ready" again once saved
+  document.documentElement.dataset.live = "ready"; // for a test driving the page: changes are now sent
 
   function send() {
-    live.live = "sending"; // a change not yet answered by the server: the answers it holds are older
     if (posting) {
       again = true;
       return;
@@ -73,7 +71,6 @@
     posting = false;
     if (again) return post(); // its answer would be out of date: the next one is shown
     if (state) apply(state);
-    live.live = "ready";
     if (submitter) {
       const button = submitter;
       submitter = null;
