@@ -616,15 +616,21 @@ def test_a_follow_up_answer_typed_at_once_is_saved(server, page):
             continue
         owner.select_option("buyer")
         expect(marking).to_be_visible()
+        typed = f"Property of the buyer, mark {attempt}"
+        if marking.input_value() != typed:
+            # Playwright focuses, then types: when the page hid the field in between, the keys went
+            # nowhere and the page shows the old marking (as a person would see the field vanish). Not
+            # this race; what the page shows must still be what is saved, which the next round checks.
+            continue
         raced += 1
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 15  # a loaded machine answers a post in about 2 s
         while True:
             tooling = saved_answers(page, server).get("tooling", {})
-            if tooling.get("marking") == f"Property of the buyer, mark {attempt}" or time.monotonic() > deadline:
+            if tooling.get("marking") == typed or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
         assert tooling.get("owner", "buyer") == "buyer", f"attempt {attempt}: {tooling}"
-        assert tooling.get("marking") == f"Property of the buyer, mark {attempt}", f"attempt {attempt}: {tooling}"
+        assert tooling.get("marking") == typed, f"attempt {attempt}: {tooling}"
         if raced == 25:
             break
     assert raced >= 5, f"only {raced} of 40 rounds typed before the page hid the field: the race was not run"
