@@ -172,6 +172,18 @@ def test_typo_is_exit_2_naming_the_field_in_check_and_build(write_order, tmp_pat
         assert "internal error" not in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("value", [[], ["II"], {"level": "II"}])
+def test_a_list_or_mapping_where_a_choice_is_due_is_refused_at_its_field(write_order, value):
+    # cerberus's `allowed` lets a list through when each of its items is allowed, so [] passed and then
+    # stopped the AQL table with an internal error
+    path = write_order({"quality.inspection_level": value})
+    result = run_cli("check", path)
+    assert result.returncode == 2, result.stderr
+    assert f"{path}: quality.inspection_level: expected one of: I, II, III, S-1, S-2, S-3, S-4, found a" \
+        in result.stderr, result.stderr
+    assert "internal error" not in result.stderr
+
+
 @pytest.mark.parametrize("section", ["contract", "buyer", "supplier", "payment", "delivery", "quality", "products",
                                      "dispute", "tooling", "currency"])
 @pytest.mark.parametrize("value", [None, 5, "text", [1, 2]])

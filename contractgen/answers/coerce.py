@@ -129,6 +129,8 @@ def _displayable(text: str) -> str:
 
 
 def _to_choice(value: Any, question: Question) -> Any:
+    if isinstance(value, (list, dict)):  # cerberus's `allowed` passes a list whose items are allowed: [] too
+        raise _Unusable(f"one of: {', '.join(str(c.value) for c in question.choices)}")
     if isinstance(value, str):
         value = value.strip()
     for choice in question.choices:
