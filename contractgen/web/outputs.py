@@ -12,14 +12,13 @@ import zipfile
 from collections import OrderedDict
 from functools import cache
 
-from ..answers.load import answers_from_mapping
-from ..build import assemble_mapping, build_files, interview_for
+from ..build import assemble_mapping, assess_mapping, build_files, interview_for
 from ..render.formats import render
 from ..library.definitions import available_documents, load_definition
-from ..core.errors import InputError, Problem, ValidationError
+from ..core.errors import InputError, Problem
 from ..interview.definitions import Interview, load_interview
 from ..answers.questionnaire import answers_yaml, without_hidden
-from ..risk.assess import Assessment, assess
+from ..risk.assess import Assessment
 from ..answers.paths import question_paths
 from ..answers.validate import examine
 from ..core.yamlio import load_yaml_text
@@ -133,9 +132,7 @@ def _contract_date(text: str) -> dt.date:
 def risk_assessment(text: str, source: str) -> Assessment | None:
     """The pre-deposit risk summary `contractgen check` prints for these answers; None until the
     answers are valid for the sales contract."""
-    interview = interview_for(RISK_DOCUMENTS)
     try:
-        answers = answers_from_mapping(load_yaml_text(text, source), interview, source)
-    except (ValidationError, InputError):
+        return assess_mapping(load_yaml_text(text, source), RISK_DOCUMENTS, source)
+    except InputError:  # ValidationError is one
         return None
-    return assess(answers.data, interview)
