@@ -35,17 +35,19 @@ class Answers:
 
 # -- phase 2: which questions apply, defaults ---------------------------------------------------------
 
-def _block_present(block: Block, data: dict) -> bool:
+def block_present(block: Block, data: dict) -> bool:
+    """An optional block (tooling, subcontracting …) is answered only after its yes/no question said yes."""
     return block.optional is None or isinstance(lookup(data, block.id), dict)
 
 
-def _shown(q: Question, context: dict) -> bool:
-    return q.show_if is None or q.show_if.evaluate(context)
+def is_shown(question: Question, data: dict) -> bool:
+    """`show_if` on these answers; a condition on an answer not given yet is false, so hides the question."""
+    return question.show_if is None or question.show_if.evaluate(data)
 
 
 def _fill(data: dict, questions: tuple[Question, ...], context: dict) -> None:
     for q in questions:
-        if not _shown(q, context):
+        if not is_shown(q, context):
             continue
         if q.type == "list":
             for entry in lookup(data, q.path) or ():
@@ -96,12 +98,12 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
     check_sections(data, all_questions, "", source, problems)
     coerce_answers(data, all_questions, "", source, problems)
     for block, questions in questions_by_block:
-        if _block_present(block, data):
+        if block_present(block, data):
             _fill(data, questions, data)
 
-    presence = tuple(_block_present(b, data) for b in interview.blocks)
+    presence = tuple(block_present(b, data) for b in interview.blocks)
     reported = {p.path for p in problems}
-    problems += schema_problems(interview, data, source, presence, lambda q: _shown(q, data), reported)
+    problems += schema_problems(interview, data, source, presence, lambda q: is_shown(q, data), reported)
     failed = {p.path for p in problems}
 
     for check in interview.checks:

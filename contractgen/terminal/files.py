@@ -6,12 +6,14 @@ import re
 from pathlib import Path
 
 from ..answers import questionnaire as qn
+from ..answers.validate import is_shown
 from ..answers.coerce import describe
 from ..core.errors import InputError, Problem
 from ..core.paths import has_path, lookup
 from ..core.output import atomic_write, write_files
 from ..core.yamlio import load_yaml_file
 from ..interview.definitions import Question
+from ..library.definitions import available_documents, documents_for
 from .state import InterviewState
 
 
@@ -36,8 +38,8 @@ def save(state: InterviewState, final: dict) -> int:
     state.say(state.t("saved", file=target), "ok")
     state.say(state.t("next"))
     docs = documents_for(state.interview.id)
-    option = "" if docs == ["sales_contract"] else " --docs " + ("all" if state.interview.id == "order_set"
-                                                                  else " ".join(docs))
+    option = "" if docs == ("sales_contract",) else " --docs " + ("all" if docs == tuple(available_documents())
+                                                                   else ",".join(docs))
     lang = " --lang zh" if state.lang == "zh" else ""
     state.say(f"  contractgen check {_arg(target)}{option}{lang}")
     state.say(f"  contractgen build {_arg(target)}{option} -o out/")
@@ -115,7 +117,7 @@ def load_answers_file(state: InterviewState, path: Path) -> list[Problem]:
                 state.data.pop(block.id)
                 continue
         for question in block.questions:
-            if not has_path(raw, question.path) or not qn.is_shown(question, state.data):
+            if not has_path(raw, question.path) or not is_shown(question, state.data):
                 continue  # an answer to a hidden question stays as found; saving drops it if still hidden
             if question.type == "list":
                 later = order[order.index((block, question)) + 1:]
@@ -170,14 +172,3 @@ def same_file(a: Path, b: Path | None) -> bool:
 def _arg(path: Path) -> str:
     text = str(path)
     return text if re.fullmatch(r"[\w./-]+", text) else "'" + text.replace("'", "'\\''") + "'"
-
-
-def documents_for(interview_id: str) -> list[str]:
-    """The documents an interview's answers build (all of them for order_set). Narrower than the web's
-    documents_for (every document whose questions the interview asks), so the two are not yet one."""
-    from ..library.definitions import available_documents, load_definition
-
-    documents = available_documents()
-    if interview_id == "order_set":
-        return documents
-    return [d for d in documents if load_definition(d).interview == interview_id] or [interview_id]

@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..answers import questionnaire as qn
-from ..answers.validate import examine
+from ..answers.validate import examine, is_shown
 from ..core.errors import InputError, Problem
 from ..interview.definitions import load_interview
+from ..library.definitions import documents_for
 from .ask import ask, ask_yes_no, fill
-from .files import answer_count, documents_for, final_data, load_answers_file, same_file, save, save_partial
+from .files import answer_count, final_data, load_answers_file, same_file, save, save_partial
 from .prompt import prepare_streams
 from .review import review
 from .state import InterviewState
@@ -35,7 +36,7 @@ def finish(state: InterviewState) -> int:
                 state.say_problem(problem)
             for problem in problems:
                 question = qn.question_at(state.interview, problem.path)
-                if question is not None and question.type != "list" and qn.is_shown(question, state.data):
+                if question is not None and question.type != "list" and is_shown(question, state.data):
                     state.say()
                     ask(state, question, problem.path, problem)
             fill(state)

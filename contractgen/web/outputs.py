@@ -10,16 +10,14 @@ import io
 import threading
 import zipfile
 from collections import OrderedDict
-from functools import cache
 
 from ..build import assemble_mapping, assess_mapping, build_files, interview_for
 from ..render.formats import render
-from ..library.definitions import available_documents, load_definition
+from ..library.definitions import load_definition
 from ..core.errors import InputError, Problem
-from ..interview.definitions import Interview, load_interview
+from ..interview.definitions import Interview
 from ..answers.questionnaire import answers_yaml, without_hidden
 from ..risk.assess import Assessment
-from ..answers.paths import question_paths
 from ..answers.validate import examine
 from ..core.yamlio import load_yaml_text
 from .session import Session
@@ -38,15 +36,6 @@ def download_name(session: Session, suffix: str) -> str:
     number = (session.data.get("contract") or {}).get("number")
     stem = number if isinstance(number, str) and number and "/" not in number else "answers"
     return f"{stem}{suffix}"
-
-
-@cache
-def documents_for(interview_id: str) -> tuple[str, ...]:
-    """The documents whose questions this interview asks (order_set: all of them), sales contract first."""
-    asked = question_paths(tuple(q for _, q in load_interview(interview_id).questions()))
-    docs = [d for d in available_documents()
-            if question_paths(tuple(q for _, q in load_interview(load_definition(d).interview).questions())) <= asked]
-    return tuple(sorted(docs, key=lambda d: (d != "sales_contract", d)))
 
 
 def document_title(document: str):
