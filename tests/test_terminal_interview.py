@@ -233,6 +233,12 @@ def test_chinese_prompts(tmp_path):
     child.expect(r"\(contract\.date\) > ")
     child.sendline("2026-13-45")
     child.expect("应为：日期（YYYY-MM-DD）；实际为：'2026-13-45'")
+    drive(child, RIGHT, until="products[0].unit_price")
+    child.sendline("3,20")  # a decimal comma: refused, and said so in Chinese
+    child.expect(re.escape("应为：使用小数点的数字，逗号只能用于每三位数字之间（如1,234.50）；"
+                           "实际为：'3,20'：这是小数逗号吗？请写作3.20"))
+    child.expect(r"\(products\[0\]\.unit_price\) > ")
+    child.sendline("3.20")
     drive(child, RIGHT, until="payment.deposit_kind")
     assert "首付款的性质" in child.before and "1) advance — 预付款" in child.before
     child.sendline("2")  # earnest money, but the deposit is 30 %: the deposit is asked again, in Chinese

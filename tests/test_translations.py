@@ -211,22 +211,23 @@ def test_every_label_the_assembler_and_renderers_use_exists():
 # --- every message: its Chinese keeps the placeholders and is written in Chinese ------------------
 
 _PLACEHOLDER = re.compile(r"\{(\w*)\}|%\((\w+)\)s")
-# Latin words a Chinese sentence may hold: codes, formats, product and standard names, the keys typed
-_NEUTRAL = {"contractgen", "YAML", "PDF", "DOCX", "JSON", "HTML", "zip", "csv", "xlsx", "xls", "ods", "LibreOffice",
-            "SKU", "AQL", "HS", "Ac", "Re", "ISO", "IANA", "GB", "USCC", "UTF", "GBK", "KiB", "MiB", "Ctrl", "y", "n",
-            "YYYY", "MM", "DD", "US", "DE", "CN", "USD", "EUR", "CNY", "JSON"}
+# Latin words a Chinese sentence may hold: codes, formats, standards, product names
+_NEUTRAL = {"contractgen", "YAML", "PDF", "DOCX", "JSON", "HTML", "zip", "csv", "CSV", "LibreOffice", "Excel",
+            "Windows", "macOS", "SKU", "AQL", "HS", "Ac", "Re", "ISO", "IANA", "GB", "GBK", "USCC", "KiB", "MiB", "Ctrl",
+            "YYYY", "MM", "DD", "US", "DE", "CN", "USD", "EUR", "CNY"}
+# what a Chinese sentence quotes as the user types it: `commands`, placeholders, options (-o, --docs),
+# answers paths, file names and time zones, U+ code points, encodings, e-mail addresses, single letters
+_QUOTED = re.compile(r"`[^`]*`|\{\w*\}|%\(\w+\)s|(?<![\w-])--?\w[\w-]*|\w*[._][\w.*/]+|[A-Z]\w*/[\w/]+|\bU\+[0-9A-F]+|"
+                     r"UTF-\d+|YYYY-MM-DD|\S+@\S+|(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
 
 
 def placeholders(text: str) -> list[str]:
-    return sorted(a or b for a, b in _PLACEHOLDER.findall(text))
+    return sorted({a or b for a, b in _PLACEHOLDER.findall(text)})
 
 
 def latin_words(text: str) -> list[str]:
-    """Latin words of a Chinese message beyond the neutral ones; placeholders, `commands`, e-mail
-    addresses and U+ code points do not count."""
-    text = re.sub(r"`[^`]*`|\{\w*\}|%\(\w+\)s|\bU\+[0-9A-F]+|\S+@\S+|\be-mail\b|--\w[\w-]*|\b\w+\.(yaml|csv|xlsx)\b",
-                  "", text)
-    return [w for w in re.findall(r"[A-Za-z][A-Za-z-]*", text) if w not in _NEUTRAL]
+    """Latin words of a Chinese message beyond the neutral ones and what it quotes."""
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z-]*", _QUOTED.sub("", text)) if w not in _NEUTRAL]
 
 
 def test_every_message_keeps_its_placeholders_in_chinese():
@@ -251,3 +252,5 @@ def test_the_checks_find_a_dropped_placeholder_and_an_english_word():
     assert placeholders("第%(number)s条") == ["number"]
     assert latin_words("应为{expected}；实际为 found") == ["found"]
     assert latin_words("运行 `contractgen build` 生成PDF和DOCX，发到 a@b.cn") == []
+    assert latin_words("用 -o 另选文件夹；在 supplier.uscc_override_reason 中说明；UTF-8文字") == []
+    assert latin_words("是否添加一项？（是/否，yes/no）") == ["yes", "no"]

@@ -203,6 +203,16 @@ def test_a_refused_answer_is_kept_apart_with_its_reason(client):
     assert "应为0至100之间的数字；实际为120。" in chinese
 
 
+def test_a_decimal_comma_is_refused_in_the_page_language(client):
+    csrf = token(client)
+    upload(client, example_yaml(), csrf)
+    post(client, "/section/products", {"_csrf": csrf, "products[0].unit_price": "3,20", "_action": "save"}, Origin=BASE)
+    english = html.unescape(client.get("/section/products?lang=en", base_url=BASE).get_data(as_text=True))
+    assert "found '3,20': a decimal comma? write 3.20." in english
+    chinese = html.unescape(client.get("/section/products?lang=zh", base_url=BASE).get_data(as_text=True))
+    assert "应为使用小数点的数字，逗号只能用于每三位数字之间（如1,234.50）；实际为'3,20'：这是小数逗号吗？请写作3.20。" in chinese
+
+
 def test_show_if_is_decided_by_the_server(client):
     csrf = token(client)
     upload(client, example_yaml(), csrf)
@@ -464,10 +474,8 @@ def test_every_page_word_has_english_and_chinese_and_is_used():
     used |= {f"layout_{layout}" for layout in ("parallel", "stacked", "en", "zh")}  # named as u(f"layout_{…}")
     assert not used - set(UI), "words used but not in strings.UI"
     assert not set(UI) - used, "words in strings.UI that nothing uses"
-    for key, (en, zh) in UI.items():
-        assert en.strip() and zh.strip(), key
-        assert re.findall(r"{\w+}", en) == re.findall(r"{\w+}", zh) or \
-            sorted(re.findall(r"{\w+}", en)) == sorted(re.findall(r"{\w+}", zh)), key
+    # their Chinese is the catalog's (tests/test_translations.py): each is a message of the page's own
+    assert [key for key, word in UI.items() if word.id != f"web.{key}"] == []
 
 
 def test_without_javascript_a_saved_page_shows_and_hides_questions(client):

@@ -15,12 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.errors import Problem, ValidationError
+from ..core.messages import message
 from ..core.paths import has_path, lookup, make_parents, set_path
 from ..facts.derived import total_problem
 from ..interview.definitions import Block, Interview, Question
 from .coerce import check_sections, coerce_answers, coerce_value, describe
 from .paths import suggestion, unknown_paths
 from .schema import schema_problems
+
+
+ANSWERS_MAPPING = message("expected.answers", "a mapping of answers (see `contractgen init`)")
+SECTION_OR_NOTHING = message("expected.mapping_or_nothing", "a mapping of answers, or nothing")
+_KNOWN_FIELD = message("expected.known_field", "a field contractgen knows")
+_UNKNOWN_FIELD = message("found.unknown_field", "an unknown field (ignored)")
+_DID_YOU_MEAN = message("found.did_you_mean", "an unknown field (ignored); did you mean {path}?")
 
 
 @dataclass
@@ -68,15 +76,18 @@ def _fill(data: dict, questions: tuple[Question, ...], context: dict) -> None:
 def validate(raw: Any, interview: Interview, source: str, known_paths: frozenset[str] = frozenset()) -> Answers:
     """Validate answers (already parsed) against an interview; raise ValidationError listing every problem."""
     if not isinstance(raw, dict):
-        raise ValidationError(Problem(source, "", "a mapping of answers (see `contractgen init`)", describe(raw)))
+        raise ValidationError(Problem(source, "", ANSWERS_MAPPING(), describe(raw)))
     data, problems = examine(raw, interview, source)
     all_questions = tuple(q for _, q in interview.questions())
     if problems:
         raise ValidationError(problems)
-    warnings = [Problem(source, path, "a field contractgen knows",
-                        "an unknown field (ignored)" + suggestion(path, known_paths))
+    warnings = [Problem(source, path, _KNOWN_FIELD(), _unknown(suggestion(path, known_paths)))
                 for path in unknown_paths(data, all_questions, known_paths)]
     return Answers(data, source, warnings)
+
+
+def _unknown(close: str | None):
+    return _DID_YOU_MEAN(path=close) if close else _UNKNOWN_FIELD()
 
 
 def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Problem]]:
@@ -92,7 +103,7 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
         if block.optional is not None and block.id in data and data[block.id] in (None, {}, ""):
             del data[block.id]
         elif block.optional is not None and block.id in data and not isinstance(data[block.id], dict):
-            problems.append(Problem(source, block.id, "a mapping of answers, or nothing", describe(data[block.id])))
+            problems.append(Problem(source, block.id, SECTION_OR_NOTHING(), describe(data[block.id])))
             del data[block.id]
 
     check_sections(data, all_questions, "", source, problems)
@@ -113,7 +124,7 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
         if check.when and not check.when.evaluate(data):
             continue
         if not check.assertion.evaluate(data):
-            problems.append(Problem(source, check.path, check.expected.en, describe(lookup(data, check.path))))
+            problems.append(Problem(source, check.path, check.expected, describe(lookup(data, check.path))))
 
     if not problems and (too_large := total_problem(data, source)):
         problems.append(too_large)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..answers import questionnaire as qn
 from ..answers.validate import is_shown
-from ..answers.coerce import describe
+from ..answers.coerce import LIST_OF_ENTRIES, MAPPING, describe
+from ..answers.validate import SECTION_OR_NOTHING
 from ..core.errors import InputError, Problem
 from ..core.paths import has_path, lookup
 from ..core.output import atomic_write, write_files
@@ -99,7 +100,7 @@ def load_answers_file(state: InterviewState, path: Path) -> list[Problem]:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InputError(Problem(str(path), "", "a mapping of answers", describe(raw)))
+        raise InputError(Problem(str(path), "", MAPPING(), describe(raw)))
     state.data = copy.deepcopy(raw)  # fields this interview does not ask are kept as they are
     problems: list[Problem] = []
     order = list(state.interview.questions())
@@ -112,8 +113,7 @@ def load_answers_file(state: InterviewState, path: Path) -> list[Problem]:
                 state.data.pop(block.id)
                 continue
             if not isinstance(raw[block.id], dict):
-                problems.append(Problem(str(path), block.id, "a mapping of answers, or nothing",
-                                        describe(raw[block.id])))
+                problems.append(Problem(str(path), block.id, SECTION_OR_NOTHING(), describe(raw[block.id])))
                 state.data.pop(block.id)
                 continue
         for question in block.questions:
@@ -132,7 +132,7 @@ def load_answers_file(state: InterviewState, path: Path) -> list[Problem]:
 def restore_list(state: InterviewState, question: Question, entries, source: str) -> list[Problem]:
     if not isinstance(entries, list):
         qn.set_answer(state.data, question.path, None)
-        return [] if entries is None else [Problem(source, question.path, "a list of entries", describe(entries))]
+        return [] if entries is None else [Problem(source, question.path, LIST_OF_ENTRIES(), describe(entries))]
     entries = [entry for entry in entries if isinstance(entry, dict)]
     asked = {item.path.split(".")[0] for item in question.item}
     qn.set_answer(state.data, question.path, [{k: v for k, v in e.items() if k not in asked} for e in entries])

@@ -17,7 +17,6 @@ except ImportError:  # a Python built without it (Windows): plain input() still 
     pass
 
 from ..answers import questionnaire as qn
-from ..answers.messages_zh import expected_zh, found_zh
 from ..core.errors import Problem
 from ..core.text import Text
 from ..interview.definitions import Block, Interview
@@ -115,11 +114,7 @@ class Terminal:
         return text if len(text) <= width else text[:width - 1] + "…"
 
     def say_problem(self, problem: Problem) -> None:
-        if self.lang == "zh":
-            expected, found = expected_zh(problem, self.interview), found_zh(problem.found)
-        else:
-            expected, found = problem.expected, problem.found
-        self.say(self.t("problem", expected=expected, found=found), "error")
+        self.say(self.t("problem", expected=self.text(problem.expected), found=self.text(problem.found)), "error")
 
     def header(self, number: int, block: Block) -> None:
         if self.section != block.id:

@@ -14,7 +14,9 @@ from collections import OrderedDict
 from ..build import assemble_mapping, assess_mapping, build_files, interview_for
 from ..render.formats import render
 from ..library.definitions import load_definition
+from ..answers.coerce import MAPPING
 from ..core.errors import InputError, Problem
+from ..core.messages import message
 from ..interview.definitions import Interview
 from ..answers.questionnaire import answers_yaml, without_hidden
 from ..risk.assess import Assessment
@@ -23,6 +25,7 @@ from ..core.yamlio import load_yaml_text
 from .session import Session
 
 ANSWERS_NAME = "answers.yaml"
+_NO_ANSWERS = message("web.no_answers_yet", "no answers yet")
 RISK_DOCUMENTS = ["sales_contract"]  # what `contractgen check` assesses by default
 
 
@@ -50,7 +53,7 @@ def problems_for(text: str, documents: list[str], source: str) -> list[Problem]:
     except InputError as exc:
         return exc.problems
     if not isinstance(raw, dict):
-        return [Problem(source, "", "a mapping of answers", "no answers yet")]
+        return [Problem(source, "", MAPPING(), _NO_ANSWERS())]
     return examine(raw, interview_for(documents), source)[1]
 
 
