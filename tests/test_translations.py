@@ -218,7 +218,7 @@ _NEUTRAL = {"contractgen", "YAML", "PDF", "DOCX", "JSON", "HTML", "zip", "csv", 
 # what a Chinese sentence quotes as the user types it: `commands`, placeholders, options (-o, --docs),
 # answers paths, file names and time zones, U+ code points, encodings, e-mail addresses, single letters
 _QUOTED = re.compile(r"`[^`]*`|\{\w*\}|%\(\w+\)s|(?<![\w-])--?\w[\w-]*|\w*[._][\w.*/]+|[A-Z]\w*/[\w/]+|\bU\+[0-9A-F]+|"
-                     r"UTF-\d+|YYYY-MM-DD|\S+@\S+|(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
+                     r"UTF-\d+|Ctrl-\w|YYYY-MM-DD|\S+@\S+|(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
 
 
 def placeholders(text: str) -> list[str]:

@@ -41,7 +41,12 @@ class Message:
 
     def __call__(self, **values: object) -> Text:
         zh = chinese(self.id, self.en)
-        return Text(self.en.format(**_language(values, "en")), zh.format(**_language(values, "zh")))
+        return Text(self.english(**values), zh.format(**_language(values, "zh")))
+
+    def english(self, **values: object) -> str:
+        """The English alone, without reading the catalog: for the CLI, which prints English, and must
+        still say what went wrong when the compiled catalog is what is missing."""
+        return self.en.format(**_language(values, "en"))
 
 
 def message(id: str, english: str) -> Message:  # noqa: A002 - the catalog's word for it
