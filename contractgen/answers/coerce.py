@@ -18,6 +18,7 @@ from ..interview.definitions import Question
 from .numbers import CONTAINS, NUMBER, PERCENT, NumberTextError, bounded, character_name, read_number
 
 _TEXT = message("expected.text", "text")
+A_MAPPING = message("word.mapping", "a mapping")
 AN_EMAIL = message("expected.email", "an e-mail address")
 TYPE_WORDS = {  # what each question type expects
     "string": _TEXT, "text": _TEXT, "email": AN_EMAIL,
@@ -30,7 +31,7 @@ TYPE_WORDS = {  # what each question type expects
     "boolean": message("expected.boolean", "true or false"),
     "choice": message("expected.choice", "one of the choices"),
     "list": message("expected.list", "a list"),
-    "dict": message("expected.dict", "a mapping"),
+    "dict": A_MAPPING,
 }
 MAPPING = message("expected.mapping", "a mapping of answers")
 ONE_OF = message("expected.one_of", "one of: {values}")
@@ -39,7 +40,6 @@ NONE = message("found.none", "none")
 NOTHING = message("found.nothing", "nothing")
 EMPTY = message("found.empty", "an empty text")
 _LONG_TEXT = message("found.long_text", "a text of {n} characters ({start}…)")
-_A_MAPPING = message("found.mapping", "a mapping")
 _A_LIST = message("found.list", "a list of {n}")
 LIST_OF_ENTRIES = message("expected.list_of_entries", "a list of entries")
 _DATE_RANGE = message("expected.date_range", "a date from {first} to {last}")
@@ -64,7 +64,7 @@ def describe(value: Any) -> Text:
     if isinstance(value, (dt.date, dt.datetime)):
         return as_typed(value.isoformat())
     if isinstance(value, dict):
-        return _A_MAPPING()
+        return A_MAPPING()
     if isinstance(value, list):
         return _A_LIST(n=len(value))
     return as_typed(type(value).__name__)

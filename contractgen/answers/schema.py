@@ -67,7 +67,7 @@ _MAX_CHARACTERS = message("expected.max_characters", "at most {n} characters")
 _CHARACTERS = message("found.characters", "{n} characters")
 _MATCHING = message("expected.matching", "text matching {pattern}")
 _NON_EMPTY = message("expected.non_empty", "a non-empty answer")
-_A_VALUE = message("expected.value", "a value")
+A_VALUE = message("word.value", "a value")
 _RULE = message("expected.rule", "a value that passes the rule {rule} {constraint}")
 
 
@@ -295,7 +295,7 @@ def _expected(error, q: Question | None) -> tuple[Text, Text]:
     if rule == "empty":
         return _NON_EMPTY(), EMPTY()
     if rule == "nullable":
-        return _A_VALUE(), NOTHING()
+        return A_VALUE(), NOTHING()
     return _RULE(rule=rule, constraint=constraint), describe(value)
 
 

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..answers.schema import A_VALUE
 from ..core.errors import InputError, Problem
 from ..core.input_files import size_text
 from ..core.messages import as_typed, message
@@ -52,7 +53,6 @@ def _empty(value: Any) -> bool:
     return value is None or isinstance(value, str) and not value.strip()
 
 
-_A_VALUE = message("batch.a_value", "a value")
 _EXCEL_ERROR = message("batch.excel_error", "the Excel error {error} in cell {cell}")
 _NO_RESULT = message("batch.no_saved_result", "a formula with no saved result in cell {cell}: open the file in Excel "
                                               "(or LibreOffice) and save it, so the results are stored")
@@ -151,10 +151,10 @@ def xlsx_tables(data: bytes, file: str, names: list[str]) -> tuple[dict[str, Tab
                 source = filled.get((cell.row, cell.column), cell)
                 value = source.value
                 if source.data_type == "e":
-                    found[cell.column] = Cell(None, problem=(_A_VALUE(), _EXCEL_ERROR(error=value, cell=cell.coordinate)))
+                    found[cell.column] = Cell(None, problem=(A_VALUE(), _EXCEL_ERROR(error=value, cell=cell.coordinate)))
                 elif value is None:
                     if fws is not None and fws.cell(source.row, source.column).data_type == "f":
-                        found[cell.column] = Cell(None, problem=(_A_VALUE(), _NO_RESULT(cell=source.coordinate)))
+                        found[cell.column] = Cell(None, problem=(A_VALUE(), _NO_RESULT(cell=source.coordinate)))
                 elif not _empty(value):
                     found[cell.column] = Cell(value, source.number_format or "General")
             for column in found:

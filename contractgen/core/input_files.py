@@ -17,7 +17,7 @@ def size_text(limit: int) -> str:
 
 _EXISTING = message("expected.existing_file", "an existing file")
 _NO_SUCH = message("found.no_such_file", "no such file")
-_A_FILE = message("expected.file", "a file")
+A_FILE = message("word.file", "a file")
 _A_DIRECTORY = message("found.directory", "a directory")
 _READABLE = message("expected.readable_file", "a readable file")
 _AT_MOST = message("expected.file_at_most", "a file of at most {size}")
@@ -34,7 +34,7 @@ def read_bounded(path: str | Path, limit: int) -> bytes:
     except FileNotFoundError:
         raise InputError(Problem(source, "", _EXISTING(), _NO_SUCH())) from None
     except IsADirectoryError:
-        raise InputError(Problem(source, "", _A_FILE(), _A_DIRECTORY())) from None
+        raise InputError(Problem(source, "", A_FILE(), _A_DIRECTORY())) from None
     except OSError as exc:
         raise InputError(Problem(source, "", _READABLE(), as_typed(exc.strerror or str(exc)))) from None
     if len(data) > limit:

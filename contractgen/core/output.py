@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .input_files import A_FILE
 from .messages import as_typed, message
 
 
@@ -26,7 +27,6 @@ def _nearest_existing(path: Path) -> Path:
     return path
 
 
-_A_FILE = message("found.file", "a file")
 _FILE_ON_PATH = message("found.file_on_path", "{path}, a file, on its path")
 _OUTPUT_FOLDER = message("expected.output_folder", "a folder for the outputs (-o)")
 _WRITABLE_FOLDER = message("expected.writable_folder", "a folder contractgen can write to (-o)")
@@ -48,7 +48,7 @@ def check_output_folder(folder: Path) -> None:
     written to. Creates nothing."""
     existing = _nearest_existing(folder)
     if not existing.is_dir():
-        found = _A_FILE() if existing == folder.absolute() else _FILE_ON_PATH(path=existing)
+        found = A_FILE() if existing == folder.absolute() else _FILE_ON_PATH(path=existing)
         raise InputError(Problem(str(folder), "", _OUTPUT_FOLDER(), found))
     try:  # the only test that holds for root, read-only mounts, immutable folders and ACLs alike
         fd, probe = tempfile.mkstemp(dir=existing, prefix=".contractgen-probe-")

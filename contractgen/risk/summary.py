@@ -13,6 +13,9 @@ from .rules import bundled_clauses
 
 # -- the summary `contractgen check` prints -----------------------------------------------------------
 
+NO_RISK = message("summary.none", "The checks found no risk.")
+CONFIRM_BANK = message("summary.always", "Before any payment, confirm the bank details by phone on a number you "
+                                         "already had.")
 _SUMMARY_WORDS = {  # the fixed words of the risk summary
     "valid": message("summary.valid", "{file}: the answers are valid for {docs}."),
     "verdict": message("summary.verdict", "Verdict: {verdict}."),
@@ -20,13 +23,12 @@ _SUMMARY_WORDS = {  # the fixed words of the risk summary
                                                   "each 1–3; Low 1–2, Medium 3–4, High 6, Very High 9):"),
     "heading": message("summary.heading", "{n} findings, highest risk first (score = probability × impact, each "
                                           "1–3; Low 1–2, Medium 3–4, High 6, Very High 9):"),
-    "none": message("summary.none", "The checks found no risk."),
+    "none": NO_RISK,
     "rating": message("summary.rating", "{band} {score} = {p} × {i}"),
     "why": message("summary.why", "Why: "),
     "fix": message("summary.fix", "Fix: "),
     "clauses": message("summary.clauses", "Clauses that address it: "),
-    "always": message("summary.always", "Before any payment, confirm the bank details by phone on a number you "
-                                        "already had."),
+    "always": CONFIRM_BANK,
 }
 
 

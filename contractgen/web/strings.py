@@ -9,6 +9,7 @@ from ..answers.schema import REQUIRED
 from ..core.errors import Problem
 from ..core.messages import Message, message
 from ..interview.definitions import Interview
+from ..risk.summary import CONFIRM_BANK, NO_RISK
 
 UI: dict[str, Message] = {
     "app": message("web.app", "contractgen"),
@@ -52,13 +53,12 @@ UI: dict[str, Message] = {
     "risk_needs": message("web.risk_needs", "The risk summary needs valid answers for the sales contract; fix the "
                                             "answers above first."),
     "verdict": message("web.verdict", "Verdict"),
-    "no_findings": message("web.no_findings", "The checks found no risk."),
+    "no_findings": NO_RISK,
     "rating": message("web.rating", "{band} · score {score} = probability {p} × impact {i}"),
     "why": message("web.why", "Why"),
     "fix": message("web.fix", "Fix"),
     "clauses": message("web.clauses", "Clauses that address it"),
-    "always": message("web.always", "Before any payment, confirm the bank details by phone on a number you already "
-                                    "had."),
+    "always": CONFIRM_BANK,
     "downloads": message("web.downloads", "Downloads"),
     "answers_yaml": message("web.answers_yaml", "Answers file (YAML), to keep and to edit later"),
     "answers_yaml_note": message("web.answers_yaml_note", "Always available, even when answers are missing: load it "
