@@ -683,3 +683,15 @@ def test_a_download_shows_it_is_busy_until_the_file_arrives(server, page):
     expect(link).not_to_have_attribute("aria-busy", "true")
     expect(page.locator("#download-status")).to_be_hidden()
     assert refused == []
+
+
+def test_a_saved_interview_that_cannot_be_read_is_explained_in_the_page_language(client, data_home):
+    upload(client, example_yaml(), token(client))
+    (mine,) = saved_files(data_home)
+    broken = mine.with_name("b" * len(mine.stem) + ".json")
+    broken.write_text('{"format": "something else"}', "utf-8")
+    english = html.unescape(client.get("/?lang=en", base_url=BASE).get_data(as_text=True))
+    assert f"This saved interview cannot be read: {broken}: format: expected contractgen-web-session/1, " \
+           "found 'something else'" in english
+    chinese = html.unescape(client.get("/?lang=zh", base_url=BASE).get_data(as_text=True))
+    assert f"无法读取该份已保存的问卷：{broken}: format：应为contractgen-web-session/1，实际为'something else'" in chinese

@@ -31,7 +31,8 @@ def save(state: InterviewState, final: dict) -> int:
             break
         except InputError as exc:
             for problem in exc.problems:
-                state.say(f"  ✗ {problem}", "error")
+                state.say(state.t("file_problem", file=problem.source, expected=state.text(problem.expected),
+                                  found=state.text(problem.found)), "error")
             state.say(state.t("other_file"))
             typed = state.read("(file) > ").strip()
             if typed:

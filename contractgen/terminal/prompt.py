@@ -36,6 +36,7 @@ UI = {
     "no_help": message("terminal.no_help", "  No more help for this question."),
     "yn_help": message("terminal.yn_help", "  Answer y (yes) or n (no)."),
     "problem": message("terminal.problem", "  ✗ expected {expected}, found {found}"),
+    "file_problem": message("terminal.file_problem", "  ✗ {file}: expected {expected}, found {found}"),
     "conflict": message("terminal.conflict", "  That answer does not fit with an earlier one; change one of them:"),
     "not_text": message("terminal.not_text", "  ✗ that answer has bytes that are not {encoding} text; type it again"),
     "entry": message("terminal.entry", "{label}: line {n}"),

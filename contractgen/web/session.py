@@ -79,7 +79,7 @@ class Saved:
     id: str
     contract_number: str
     changed: dt.datetime | None  # None when the file cannot be read
-    problem: str = ""  # why the file cannot be read
+    problem: Problem | None = None  # why the file cannot be read
 
 
 class SessionStore:
@@ -144,7 +144,7 @@ class SessionStore:
                 record = self._load(path)
                 found.append(Saved(path.stem, self._number(record), _saved_at(record, path)))
             except InputError as exc:
-                found.append(Saved(path.stem, "", None, str(exc)))
+                found.append(Saved(path.stem, "", None, exc.problems[0]))
         return sorted(found, key=lambda s: (s.changed is not None, s.changed or dt.datetime.min), reverse=True)
 
     def _path(self, session_id: str) -> Path:
