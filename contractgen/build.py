@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .answers.load import answers_from_mapping
+from .answers.coerce import AT_LEAST_ONE_OF, NONE, ONE_OF
 from .answers.validate import Answers
 from .core.errors import InputError, Problem
+from .core.messages import as_typed
 from .core.output import check_output_folder, write_files
 from .core.progress import Progress
 from .core.yamlio import load_yaml_file
@@ -43,12 +45,13 @@ def resolve_documents(names: Sequence[str]) -> list[str]:
     """Document names as the user gave them (`all` for the set) → the documents, each once, in order."""
     available = available_documents()
     if not names:
-        raise InputError(Problem("--docs", "", f"at least one of: all, {', '.join(available)}", "none"))
+        raise InputError(Problem("--docs", "", AT_LEAST_ONE_OF(values=", ".join(["all", *available])), NONE()))
     chosen: list[str] = []
     for name in names:
         for item in (available if name == "all" else [name]):
             if item not in available:
-                raise InputError(Problem("--docs", "", f"one of: all, {', '.join(available)}", repr(item)))
+                raise InputError(Problem("--docs", "", ONE_OF(values=", ".join(["all", *available])),
+                                         as_typed(repr(item))))
             if item not in chosen:
                 chosen.append(item)
     return chosen
@@ -109,12 +112,12 @@ def check_output_options(formats: Sequence[str], layout: str, outdir: Path) -> N
 
 def check_formats(formats: Sequence[str], layout: str) -> None:
     if not formats:
-        raise InputError(Problem("--format", "", f"at least one of: {', '.join(FORMATS)}", "none"))
+        raise InputError(Problem("--format", "", AT_LEAST_ONE_OF(values=", ".join(FORMATS)), NONE()))
     for fmt in formats:
         if fmt not in FORMATS:
-            raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
+            raise InputError(Problem("--format", "", ONE_OF(values=", ".join(FORMATS)), as_typed(repr(fmt))))
     if layout not in LAYOUTS:
-        raise InputError(Problem("--layout", "", f"one of: {', '.join(LAYOUTS)}", repr(layout)))
+        raise InputError(Problem("--layout", "", ONE_OF(values=", ".join(LAYOUTS)), as_typed(repr(layout))))
 
 
 def set_files(documents: Sequence[Document], rendered: dict[str, dict[str, bytes]], layout: str, folder: Path,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .library.definitions import available_documents
 from .core.errors import ContractgenError, InputError, ValidationError
+from .core.messages import message
 from .interview.definitions import available_interviews
 from .documents.manifest import tool_version
 from .core.progress import Progress
@@ -19,13 +20,42 @@ from .render import LAYOUTS
 DEMO_ORDER = "houseware-tooling.yaml"
 
 
+# The CLI's own sentences (English: the CLI prints English; their Chinese is in the catalog with them).
+_SAY = {
+    "warning": message("cli.warning", "warning: {warning}"),
+    "built": message("cli.built", "Built {n} document(s) for contract {contract}:"),
+    "demo_order": message("cli.demo_order", "Demo order: {order}"),
+    "demo_built": message("cli.demo_built", "Built the document set for contract {contract} into {folder}/:"),
+    "demo_next": message("cli.demo_next", "Send the PDFs; edit the .docx files in Word or LibreOffice if you must; "
+                                          "the .manifest.json files record which clause versions went into each "
+                                          "document."),
+    "skeleton": message("cli.skeleton", "Wrote the answers skeleton for {interview}:"),
+    "skeleton_next": message("cli.skeleton_next", "Fill it in, then run: contractgen check {file}"),
+    "spreadsheet": message("cli.spreadsheet", "Wrote the order spreadsheet for {interview}:"),
+    "spreadsheet_next": message("cli.spreadsheet_next", "One row per order in sheet 'orders', one row per product "
+                                                        "line in sheet 'products'; then run: contractgen batch {file}"),
+    "lint_problems": message("cli.lint_problems", "{n} problem(s)"),
+    "lint_clean": message("cli.lint_clean", "clause library: no problems"),
+    "invalid": message("cli.invalid", "contractgen: {n} problem(s) in the answers:"),
+    "input_error": message("cli.input_error", "contractgen: error: {message}"),
+    "library_error": message("cli.library_error", "contractgen: library or internal error: {message}"),
+    "interrupted": message("cli.interrupted", "contractgen: interrupted; no partial files were left behind"),
+    "internal_error": message("cli.internal_error", "contractgen: internal error: {error} (run with --debug for "
+                                                    "details)"),
+}
+
+
+def _say(key: str, **values) -> str:
+    return _SAY[key].english(**values)
+
+
 def _print(text: str = "") -> None:
     print(text, flush=True)
 
 
 def _warn_unknown(answers) -> None:
     for warning in answers.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(_say("warning", warning=warning), file=sys.stderr)
 
 
 def _report_files(files) -> None:
@@ -49,7 +79,7 @@ def cmd_build(args) -> int:
     finally:
         progress.close()
     _warn_unknown(result.answers)
-    _print(f"Built {len(result.documents)} document(s) for contract {result.documents[0].reference}:")
+    _print(_say("built", n=len(result.documents), contract=result.documents[0].reference))
     _report_files(result.files)
     return 0
 
@@ -67,11 +97,10 @@ def cmd_demo(args) -> int:
         result = build(order, documents, formats, args.layout, outdir, args.force, progress)
     finally:
         progress.close()
-    _print(f"Demo order: {order}")
-    _print(f"Built the document set for contract {result.documents[0].reference} into {outdir}/:")
+    _print(_say("demo_order", order=order))
+    _print(_say("demo_built", contract=result.documents[0].reference, folder=outdir))
     _report_files(result.files)
-    _print("Send the PDFs; edit the .docx files in Word or LibreOffice if you must; the .manifest.json files "
-           "record which clause versions went into each document.")
+    _print(_say("demo_next"))
     return 0
 
 
@@ -85,9 +114,9 @@ def cmd_init(args) -> int:
         sys.stdout.write(text)
         return 0
     files = write_files({Path(args.output): text.encode("utf-8")}, args.force)
-    _print(f"Wrote the answers skeleton for {args.interview}:")
+    _print(_say("skeleton", interview=args.interview))
     _report_files(files)
-    _print(f"Fill it in, then run: contractgen check {args.output}")
+    _print(_say("skeleton_next", file=args.output))
     return 0
 
 
@@ -128,10 +157,9 @@ def cmd_batch_template(args) -> int:
     from .core.output import write_files
 
     files = write_files({Path(args.output): template_workbook(load_interview(args.interview))}, args.force)
-    _print(f"Wrote the order spreadsheet for {args.interview}:")
+    _print(_say("spreadsheet", interview=args.interview))
     _report_files(files)
-    _print(f"One row per order in sheet 'orders', one row per product line in sheet 'products'; then run: "
-           f"contractgen batch {args.output}")
+    _print(_say("spreadsheet_next", file=args.output))
     return 0
 
 
@@ -191,9 +219,9 @@ def cmd_clauses_lint(args) -> int:
     for problem in problems:
         _print(str(problem))
     if problems:
-        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        print(_say("lint_problems", n=len(problems)), file=sys.stderr)
         return 2
-    _print("clause library: no problems")
+    _print(_say("lint_clean"))
     return 0
 
 
@@ -337,27 +365,25 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 128 + 13  # SIGPIPE
     except ValidationError as exc:
-        print(f"contractgen: {len(exc.problems)} problem(s) in the answers:", file=sys.stderr)
+        print(_say("invalid", n=len(exc.problems)), file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return exc.exit_code
     except ContractgenError as exc:
         if args.debug:
             traceback.print_exc()
-        kind = "error" if isinstance(exc, InputError) else "library or internal error"
         message = str(exc)
         if isinstance(exc, InputError) and len(exc.problems) > 1:
             message = "\n  " + "\n  ".join(str(p) for p in exc.problems)
-        print(f"contractgen: {kind}: {message}", file=sys.stderr)
+        print(_say("input_error" if isinstance(exc, InputError) else "library_error", message=message), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("contractgen: interrupted; no partial files were left behind", file=sys.stderr)
+        print(_say("interrupted"), file=sys.stderr)
         return 130
     except Exception as exc:  # an internal fault: say so plainly, traceback only on request
         if args.debug:
             traceback.print_exc()
-        print(f"contractgen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
-              file=sys.stderr)
+        print(_say("internal_error", error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
         return 1
 
 

@@ -389,7 +389,7 @@ def test_an_unknown_time_zone_is_refused_with_the_field_and_an_example(write_ord
         assemble_documents(path, ["communication_charter"])
     (problem,) = err.value.problems
     assert problem.path == "communication.buyer_time_zone"
-    assert "IANA time zone name such as America/New_York" in problem.expected
+    assert "IANA time zone name such as America/New_York" in problem.expected.en
 
 
 def test_the_charter_needs_a_time_zone_but_the_contracts_do_not(write_order):

@@ -114,3 +114,22 @@ def test_a_document_asks_only_what_it_needs(tmp_path, example_answers, write_ord
     with pytest.raises(ValidationError) as err:
         assemble_documents(path, ["sales_contract"])
     assert {"products", "supplier.bank.beneficiary"} <= {p.path for p in err.value.problems}
+
+
+def test_an_interview_offers_every_document_its_answers_cover():
+    from contractgen.answers.paths import question_paths
+    from contractgen.interview.definitions import load_interview
+    from contractgen.library.definitions import available_documents, documents_for, load_definition
+
+    def asked(interview: str) -> set[str]:
+        return question_paths(tuple(q for _, q in load_interview(interview).questions()))
+
+    assert documents_for("order_set") == ("sales_contract", *(d for d in available_documents() if d != "sales_contract"))
+    for interview in available_documents():
+        offered = documents_for(interview)
+        assert interview in offered and ("sales_contract" not in offered or offered[0] == "sales_contract")
+        for document in available_documents():
+            covered = asked(load_definition(document).interview) <= asked(interview)
+            assert (document in offered) == covered, (interview, document)
+    # the NNN's questions are all asked by the sales contract's interview; the OEM agreement's are not
+    assert "nnn" in documents_for("sales_contract") and "manufacturing_agreement" not in documents_for("sales_contract")

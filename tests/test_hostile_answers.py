@@ -66,7 +66,7 @@ def test_a_price_with_no_single_reading_is_refused_at_its_field(write_order, typ
     path.write_text(path.read_text("utf-8").replace("unit_price: 3.2", f"unit_price: {typed}", 1), "utf-8")
     problem = only_problem(path)
     assert problem.path == "products[0].unit_price"
-    assert found in problem.found
+    assert found in problem.found.en
 
 
 @pytest.mark.parametrize("typed, read", [
@@ -82,7 +82,7 @@ def test_a_price_with_one_reading_is_read_that_way(write_order, typed, read):
 def test_percent_sign_only_on_a_percentage(write_order):
     assert load_answers(write_order({"payment.deposit_percent": "30 %"}), INTERVIEW).data["payment"][
         "deposit_percent"] == 30
-    assert "percent sign" in only_problem(write_order({"products.0.quantity": "50%"})).found
+    assert "percent sign" in only_problem(write_order({"products.0.quantity": "50%"})).found.en
 
 
 @given(st.text(alphabet=st.sampled_from("0123456789,._+-eE%％，．３ ٣\u00a0naNIfity"), max_size=14))
@@ -348,7 +348,7 @@ def test_web_review_and_preview_name_the_field_not_a_500(write_order, line, fiel
 def test_invisible_format_characters_are_refused_by_name(write_order, path, typed, named):
     problem = only_problem(write_order({path: typed}))
     assert problem.path == path.replace(".0.", "[0].")
-    assert named in problem.found and "format characters" in problem.expected
+    assert named in problem.found.en and "format characters" in problem.expected.en
 
 
 def test_text_is_nfc_and_chinese_and_full_width_punctuation_pass_unchanged(write_order):

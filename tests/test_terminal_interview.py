@@ -126,8 +126,9 @@ def review_number(listing: str, label: str) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
-def finish(child) -> str:
-    """From the review prompt: Enter, then the risk summary, then save. Returns what was printed."""
+def finish(child) -> tuple[str, str]:
+    """From the review prompt: Enter, then the risk summary, then save. Returns what was printed:
+    the summary, and the lines after saving."""
     child.sendline("")
     child.expect(r"\(save\) \[yes\] > ")
     summary = child.before
@@ -136,7 +137,7 @@ def finish(child) -> str:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
-    return summary
+    return summary, child.before
 
 
 def docx_text(folder) -> str:
@@ -170,8 +171,13 @@ def test_a_full_interview_with_wrong_answers_builds_what_was_typed(tmp_path):
     assert newly == ["dispute.seat", "dispute.seat_zh", "dispute.arbitrators", "dispute.language"]
     assert review_number(child.before, "Seat of arbitration (city)")[1] == "Beijing"
 
-    summary = finish(child)
+    summary, after = finish(child)
     assert "pre-deposit risk summary" in summary and "Verdict: " in summary
+    # every document the sales contract's answers cover (library.definitions.documents_for), sales contract first
+    docs = "sales_contract,error_response_plan,nnn,po_annex,predeposit_checklist,qc_checklist"
+    assert f"answers are valid for {docs.replace(',', ', ')}." in summary
+    assert f"contractgen check order.yaml --docs {docs}" in after
+    assert f"contractgen build order.yaml --docs {docs} -o out/" in after
 
     saved = yaml.safe_load((tmp_path / "order.yaml").read_text(encoding="utf-8"))
     assert saved["payment"]["deposit_percent"] == 30 and saved["delivery"]["incoterm"] == "FOB"
@@ -227,6 +233,12 @@ def test_chinese_prompts(tmp_path):
     child.expect(r"\(contract\.date\) > ")
     child.sendline("2026-13-45")
     child.expect("应为：日期（YYYY-MM-DD）；实际为：'2026-13-45'")
+    drive(child, RIGHT, until="products[0].unit_price")
+    child.sendline("3,20")  # a decimal comma: refused, and said so in Chinese
+    child.expect(re.escape("应为：使用小数点的数字，逗号只能用于每三位数字之间（如1,234.50）；"
+                           "实际为：'3,20'：这是小数逗号吗？请写作3.20"))
+    child.expect(r"\(products\[0\]\.unit_price\) > ")
+    child.sendline("3.20")
     drive(child, RIGHT, until="payment.deposit_kind")
     assert "首付款的性质" in child.before and "1) advance — 预付款" in child.before
     child.sendline("2")  # earnest money, but the deposit is 30 %: the deposit is asked again, in Chinese

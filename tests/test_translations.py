@@ -1,5 +1,5 @@
-"""The label catalog (translations/): complete, up to date with the code, compiled, and covering
-every label the assembler and renderers look up."""
+"""The message catalog (translations/): complete, up to date with the code, compiled, Chinese where
+Chinese is due, and covering every label the assembler and renderers look up."""
 from __future__ import annotations
 
 import re
@@ -75,13 +75,13 @@ def test_the_checker_names_a_label_without_chinese(tmp_path):
 
 def test_the_template_is_up_to_date_with_the_code(tmp_path):
     fresh = tmp_path / "messages.pot"
-    # the same command as in contractgen/documents/labels.py, run through babel's API
-    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-c", "TRANSLATORS:",
-                                "-o", str(fresh), str(ROOT)])
+    # the same command as in translations/README.md, run through babel's API
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "--no-default-keywords",
+                                "-k", "message:1c,2", "-c", "TRANSLATORS:", "-o", str(fresh), str(ROOT)])
     extracted, committed = _ids(_read_po(fresh)), _ids(_read_po(POT))
     assert extracted == committed, (
         f"translations/messages.pot is stale: new in the code {sorted(extracted - committed)}, "
-        f"gone from the code {sorted(committed - extracted)}; re-extract and update (contractgen/documents/labels.py)")
+        f"gone from the code {sorted(committed - extracted)}; re-extract and update (translations/README.md)")
 
 
 def test_the_compiled_catalog_matches_the_po():
@@ -109,20 +109,28 @@ def test_the_catalog_gives_the_chinese_labels():
     assert all(text.zh for text in LABELS.values())
 
 
-def _labels_module_with(monkeypatch, mo: Path):
+@pytest.fixture
+def catalog_at(monkeypatch):
+    """Points the catalog at another .mo; LABELS and the loaded catalog are read again from it."""
+    import contractgen.core.messages as messages
     import contractgen.documents.labels as labels
 
-    for name in ("LABELS", "ARTICLE"):  # loaded by earlier tests; load again from `mo`
-        if name in vars(labels):
-            monkeypatch.delattr(labels, name)
-    monkeypatch.setattr(labels, "data_path", lambda *parts: mo)
-    return labels
+    def point(mo: Path):
+        for name in ("LABELS", "ARTICLE"):  # loaded by earlier tests; load again from `mo`
+            if name in vars(labels):
+                monkeypatch.delattr(labels, name)
+        monkeypatch.setattr(messages, "data_path", lambda *parts: mo)
+        messages._catalog.cache_clear()
+        return labels
+
+    yield point
+    messages._catalog.cache_clear()
 
 
-def test_a_missing_compiled_catalog_says_how_to_compile_it(monkeypatch, tmp_path, capsys):
+def test_a_missing_compiled_catalog_says_how_to_compile_it(catalog_at, tmp_path, capsys):
     from contractgen.cli import main
 
-    labels = _labels_module_with(monkeypatch, tmp_path / "messages.mo")
+    labels = catalog_at(tmp_path / "messages.mo")
     with pytest.raises(labels.CatalogError, match=re.escape("pybabel compile -d translations -D messages")):
         labels.LABELS
     assert main(["build", str(EXAMPLE), "-o", str(tmp_path / "out")]) == 1
@@ -130,15 +138,15 @@ def test_a_missing_compiled_catalog_says_how_to_compile_it(monkeypatch, tmp_path
     assert not (tmp_path / "out").exists()
 
 
-def test_a_label_missing_from_the_compiled_catalog_is_an_error_not_english(monkeypatch, tmp_path):
+def test_a_label_missing_from_the_compiled_catalog_is_an_error_not_english(catalog_at, tmp_path):
     catalog = _read_po(PO)
     catalog.get("Seller", context="party.seller").string = ""
     mo = tmp_path / "messages.mo"
     with mo.open("wb") as fp:
         write_mo(fp, catalog)
-    labels = _labels_module_with(monkeypatch, mo)
-    with pytest.raises(labels.CatalogError, match=r"no Chinese for (.*, )?party\.seller\b"):
-        labels._load()
+    labels = catalog_at(mo)
+    with pytest.raises(labels.CatalogError, match=r"no translation of party\.seller\b"):
+        labels.LABELS
 
 
 def test_the_build_hook_refuses_a_catalog_with_broken_placeholders(tmp_path):
@@ -198,3 +206,51 @@ def test_every_label_the_assembler_and_renderers_use_exists():
     assert {"docx.py", "markdown.py"} <= set(dynamic)
     used = literal.union(*dynamic.values())
     assert sorted(used - set(LABELS)) == []
+
+
+# --- every message: its Chinese keeps the placeholders and is written in Chinese ------------------
+
+_PLACEHOLDER = re.compile(r"\{(\w*)\}|%\((\w+)\)s")
+# Latin words a Chinese sentence may hold: codes, formats, standards, product names
+_NEUTRAL = {"contractgen", "YAML", "PDF", "DOCX", "JSON", "HTML", "zip", "csv", "CSV", "LibreOffice", "Excel",
+            "Windows", "macOS", "SKU", "AQL", "HS", "Ac", "Re", "ISO", "IANA", "GB", "GBK", "USCC", "KiB", "MiB", "Ctrl",
+            "YYYY", "MM", "DD", "US", "DE", "CN", "USD", "EUR", "CNY"}
+# what a Chinese sentence quotes as the user types it: `commands`, placeholders, options (-o, --docs),
+# answers paths, file names and time zones, U+ code points, encodings, e-mail addresses, single letters
+_QUOTED = re.compile(r"`[^`]*`|\{\w*\}|%\(\w+\)s|(?<![\w-])--?\w[\w-]*|\w*[._][\w.*/]+|[A-Z]\w*/[\w/]+|\bU\+[0-9A-F]+|"
+                     r"UTF-\d+|Ctrl-\w|YYYY-MM-DD|\S+@\S+|(?<![A-Za-z])[A-Za-z](?![A-Za-z])")
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted({a or b for a, b in _PLACEHOLDER.findall(text)})
+
+
+def latin_words(text: str) -> list[str]:
+    """Latin words of a Chinese message beyond the neutral ones and what it quotes."""
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z-]*", _QUOTED.sub("", text)) if w not in _NEUTRAL]
+
+
+def test_every_message_keeps_its_placeholders_in_chinese():
+    wrong = [f"{m.context}: {placeholders(m.id)} in English, {placeholders(m.string)} in Chinese"
+             for m in _read_po(PO) if m.id and placeholders(m.id) != placeholders(m.string)]
+    assert wrong == []
+
+
+def test_every_message_is_written_in_chinese():
+    latin = {m.context: latin_words(m.string) for m in _read_po(PO) if m.id and latin_words(m.string)}
+    assert latin == {}
+
+
+def test_each_message_id_names_one_english():
+    contexts = [m.context for m in _read_po(POT) if m.id]
+    assert sorted({c for c in contexts if contexts.count(c) > 1}) == []
+    assert None not in contexts  # every message is marked with its id
+
+
+def test_the_checks_find_a_dropped_placeholder_and_an_english_word():
+    assert placeholders("{n} line(s) of {label}") == ["label", "n"]
+    assert placeholders("第%(number)s条") == ["number"]
+    assert latin_words("应为{expected}；实际为 found") == ["found"]
+    assert latin_words("运行 `contractgen build` 生成PDF和DOCX，发到 a@b.cn") == []
+    assert latin_words("用 -o 另选文件夹；在 supplier.uscc_override_reason 中说明；UTF-8文字") == []
+    assert latin_words("是否添加一项？（是/否，yes/no）") == ["yes", "no"]

@@ -18,7 +18,7 @@ def test_valid_examples(code):
 def test_every_wrong_check_character_is_caught(code):
     for wrong in uscc.CHARSET.replace(code[17], ""):
         problem = uscc.check_problem(code[:17] + wrong)
-        assert problem and repr(code[17]) in problem
+        assert problem and repr(code[17]) in problem.en and repr(code[17]) in problem.zh
 
 
 @pytest.mark.parametrize("code, fragment", [
@@ -29,4 +29,4 @@ def test_every_wrong_check_character_is_caught(code):
     ("91A4030071526726XG", "administrative-division"),
 ])
 def test_format_problems(code, fragment):
-    assert fragment in uscc.format_problem(code)
+    assert fragment in uscc.format_problem(code).en

@@ -10,47 +10,71 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.errors import Problem
+from ..core.messages import as_typed, message
 from ..core.paths import delete_path, has_path, lookup, set_path
+from ..core.text import Text
 from ..core.yamlio import source_text
 from ..interview.definitions import Question
-from .numbers import NumberTextError, bounded, character_name, read_number
+from .numbers import CONTAINS, NUMBER, PERCENT, NumberTextError, bounded, character_name, read_number
 
-TYPE_WORDS = {
-    "string": "text", "text": "text", "email": "an e-mail address", "country": "an ISO 3166 country code",
-    "currency": "an ISO 4217 currency code", "uscc": "an 18-character USCC", "integer": "a whole number",
-    "decimal": "a number", "percent": "a percentage from 0 to 100", "date": "a date (YYYY-MM-DD)",
-    "boolean": "true or false", "choice": "one of the choices", "list": "a list", "dict": "a mapping",
+_TEXT = message("expected.text", "text")
+A_MAPPING = message("word.mapping", "a mapping")
+AN_EMAIL = message("expected.email", "an e-mail address")
+TYPE_WORDS = {  # what each question type expects
+    "string": _TEXT, "text": _TEXT, "email": AN_EMAIL,
+    "country": message("expected.country", "an ISO 3166 country code"),
+    "currency": message("expected.currency", "an ISO 4217 currency code"),
+    "uscc": message("expected.uscc", "an 18-character USCC"),
+    "integer": message("expected.integer", "a whole number"),
+    "decimal": NUMBER, "percent": PERCENT,
+    "date": message("expected.date", "a date (YYYY-MM-DD)"),
+    "boolean": message("expected.boolean", "true or false"),
+    "choice": message("expected.choice", "one of the choices"),
+    "list": message("expected.list", "a list"),
+    "dict": A_MAPPING,
 }
+MAPPING = message("expected.mapping", "a mapping of answers")
+ONE_OF = message("expected.one_of", "one of: {values}")
+AT_LEAST_ONE_OF = message("expected.at_least_one_of", "at least one of: {values}")
+NONE = message("found.none", "none")
+NOTHING = message("found.nothing", "nothing")
+EMPTY = message("found.empty", "an empty text")
+_LONG_TEXT = message("found.long_text", "a text of {n} characters ({start}…)")
+_A_LIST = message("found.list", "a list of {n}")
+LIST_OF_ENTRIES = message("expected.list_of_entries", "a list of entries")
+_DATE_RANGE = message("expected.date_range", "a date from {first} to {last}")
+_NO_FORMAT_CHARACTERS = message("expected.no_format_characters", "text without invisible format characters "
+                                                                 "(bidi controls, zero-width spaces or joiners)")
 
 
-def describe(value: Any) -> str:
+def describe(value: Any) -> Text:
     """A found value, short enough for one error line."""
     if value is None:
-        return "nothing"
+        return NOTHING()
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return as_typed("true" if value else "false")
     if isinstance(value, str):
         if value == "":
-            return "an empty text"
+            return EMPTY()
         if len(value) > 80:
-            return f"a text of {len(value):,} characters ({value[:30]!r}…)"
-        return repr(value)
+            return _LONG_TEXT(n=f"{len(value):,}", start=repr(value[:30]))
+        return as_typed(repr(value))
     if isinstance(value, (int, float, Decimal)):
-        return source_text(value) or str(value)
+        return as_typed(source_text(value) or str(value))
     if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
+        return as_typed(value.isoformat())
     if isinstance(value, dict):
-        return "a mapping"
+        return A_MAPPING()
     if isinstance(value, list):
-        return f"a list of {len(value)}"
-    return type(value).__name__
+        return _A_LIST(n=len(value))
+    return as_typed(type(value).__name__)
 
 
 class _Unusable(Exception):
     """A value that cannot be read as the question's type; expected/found when more precise than the
     type's own word."""
 
-    def __init__(self, expected: str | None = None, found: str | None = None):
+    def __init__(self, expected: Text | None = None, found: Text | None = None):
         super().__init__(expected)
         self.expected, self.found = expected, found
 
@@ -102,7 +126,7 @@ def _to_date(value: Any) -> dt.date:
     if not isinstance(value, dt.date):
         raise _Unusable
     if not FIRST_DATE <= value <= LAST_DATE:
-        raise _Unusable(f"a date from {FIRST_DATE} to {LAST_DATE}", value.isoformat())
+        raise _Unusable(_DATE_RANGE(first=FIRST_DATE, last=LAST_DATE), as_typed(value.isoformat()))
     return value
 
 
@@ -123,14 +147,13 @@ def _displayable(text: str) -> str:
     name display as something else, and two names that look the same compare unequal."""
     hidden = next((c for c in text if unicodedata.category(c) == "Cf"), None)
     if hidden is not None:
-        raise _Unusable("text without invisible format characters (bidi controls, zero-width spaces or joiners)",
-                        f"{describe(text)} (contains {character_name(hidden)})")
+        raise _Unusable(_NO_FORMAT_CHARACTERS(), CONTAINS(value=describe(text), character=character_name(hidden)))
     return unicodedata.normalize("NFC", text)
 
 
 def _to_choice(value: Any, question: Question) -> Any:
     if isinstance(value, (list, dict)):  # cerberus's `allowed` passes a list whose items are allowed: [] too
-        raise _Unusable(f"one of: {', '.join(str(c.value) for c in question.choices)}")
+        raise _Unusable(ONE_OF(values=", ".join(str(c.value) for c in question.choices)))
     if isinstance(value, str):
         value = value.strip()
     for choice in question.choices:
@@ -172,7 +195,7 @@ def check_sections(data: dict, questions: tuple[Question, ...], prefix: str, sou
         if not has_path(data, section) or isinstance(value := lookup(data, section), dict):
             continue
         if value is not None:
-            problems.append(Problem(source, prefix + section, "a mapping of answers", describe(value)))
+            problems.append(Problem(source, prefix + section, MAPPING(), describe(value)))
         delete_path(data, section)
     for q in questions:
         if q.type == "list" and isinstance(entries := lookup(data, q.path), list):
@@ -193,7 +216,7 @@ def coerce_answers(data: dict, questions: tuple[Question, ...], prefix: str, sou
         full = prefix + q.path
         if q.type == "list":
             if not isinstance(value, list):
-                problems.append(Problem(source, full, "a list of entries", describe(value)))
+                problems.append(Problem(source, full, LIST_OF_ENTRIES(), describe(value)))
                 delete_path(data, q.path)  # set aside, so no later phase walks it as a list
                 continue
             for i, entry in enumerate(value):
@@ -203,4 +226,4 @@ def coerce_answers(data: dict, questions: tuple[Question, ...], prefix: str, sou
         try:
             set_path(data, q.path, coerce_value(value, q))
         except _Unusable as bad:
-            problems.append(Problem(source, full, bad.expected or TYPE_WORDS[q.type], bad.found or describe(value)))
+            problems.append(Problem(source, full, bad.expected or TYPE_WORDS[q.type](), bad.found or describe(value)))

@@ -37,9 +37,10 @@ def unknown_paths(data: dict, questions: tuple[Question, ...], known: frozenset[
     return found
 
 
-def suggestion(path: str, known: frozenset[str]) -> str:
+def suggestion(path: str, known: frozenset[str]) -> str | None:
+    """The known path closest to a mistyped one, if any is close."""
     import difflib
 
     base = re.sub(r"\[\d+\]", "[]", path)
     close = difflib.get_close_matches(base, sorted(known), n=1, cutoff=0.75)
-    return f"; did you mean {close[0]}?" if close else ""
+    return close[0] if close else None

@@ -19,21 +19,7 @@ from ..core.errors import Problem
 from ..core.paths import delete_path, has_path, lookup, make_parents, set_path, steps
 from ..interview.definitions import Block, Interview, Question
 from .coerce import yes_no
-from .validate import examine
-
-def block_present(block: Block, data: dict) -> bool:
-    """An optional block (tooling, subcontracting …) is answered only after its yes/no question said yes."""
-    return block.optional is None or isinstance(lookup(data, block.id), dict)
-
-
-def is_shown(question: Question, data: dict) -> bool:
-    """`show_if` on the answers given so far (an expression that cannot be decided yet hides the question)."""
-    if question.show_if is None:
-        return True
-    try:
-        return bool(question.show_if.evaluate(data))
-    except Exception:  # noqa: BLE001 - a condition on a question not answered yet
-        return False
+from .validate import block_present, examine, is_shown
 
 
 def parse_answer(question: Question, text: str) -> Any:

@@ -12,9 +12,12 @@ from babel import Locale
 from babel.numbers import get_currency_precision, list_currencies
 
 from ..core.errors import Problem
+from ..core.messages import as_typed, message
+from ..core.text import Text
 from ..facts import uscc
 from ..interview.definitions import Interview, Question
-from .coerce import TYPE_WORDS, describe, to_decimal
+from .coerce import AN_EMAIL, EMPTY, MAPPING, NOTHING, ONE_OF, TYPE_WORDS, describe, to_decimal
+from .numbers import CONTAINS
 
 MAX_STRING = 300
 MAX_TEXT = 4000
@@ -40,33 +43,64 @@ def time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+_USCC = message("expected.valid_uscc", "a valid Unified Social Credit Code (18 characters, GB 32100-2015)")
+_AND = message("found.value_detail", "{value}: {detail}")
+_UNVERIFIED = message("found.uscc_unverified", "{detail} (a mistyped or invented code; if the code is real and "
+                                               "verified, say how in supplier.uscc_override_reason)")
+_ONE_LINE = message("expected.one_line", "one line of text without line breaks or control characters")
+_COUNTRY = message("expected.country_example", "an ISO 3166 alpha-2 country code such as US, DE or CN")
+_CURRENCY = message("expected.currency_example", "an ISO 4217 currency code such as USD, EUR or CNY")
+_WHOLE_AMOUNT = message("expected.whole_amount", "a whole amount in {currency} (its smallest unit)")
+_AMOUNT = message("expected.amount_places", "an amount with at most {places} decimal places in {currency} "
+                                            "(its smallest unit)")
+_TIME_ZONE = message("expected.time_zone", "an IANA time zone name such as America/New_York, Europe/Berlin or "
+                                           "Asia/Shanghai")
+REQUIRED = message("expected.required", "an answer (this field is required)")
+_RANGE = message("expected.range", "a number from {low} to {high}")
+_AT_LEAST = message("expected.at_least", "a number of at least {low}")
+_AT_MOST = message("expected.at_most", "a number of at most {high}")
+_MIN_ENTRY = message("expected.min_entry", "at least {n} entry")
+_MIN_ENTRIES = message("expected.min_entries", "at least {n} entries")
+_MAX_ENTRIES = message("expected.max_entries", "at most {n} entries")
+_MIN_CHARACTERS = message("expected.min_characters", "at least {n} characters")
+_MAX_CHARACTERS = message("expected.max_characters", "at most {n} characters")
+_CHARACTERS = message("found.characters", "{n} characters")
+_MATCHING = message("expected.matching", "text matching {pattern}")
+_NON_EMPTY = message("expected.non_empty", "a non-empty answer")
+A_VALUE = message("word.value", "a value")
+_RULE = message("expected.rule", "a value that passes the rule {rule} {constraint}")
+
+
 class _Validator(cerberus.Validator):
     types_mapping = cerberus.Validator.types_mapping.copy()
     types_mapping["decimal"] = cerberus.TypeDefinition("decimal", (Decimal,), ())
 
+    def _refuse(self, field, expected: Text, found: Text) -> None:
+        """Our own checks report through cerberus as a custom error whose info is (expected, found)."""
+        self._error(field, cerberus.errors.CUSTOM, expected, found)
+
     def _check_with_uscc(self, field, value):
         problem = uscc.format_problem(value)
         if problem:
-            self._error(field, f"USCC|{problem}")
+            self._refuse(field, _USCC(), _AND(value=repr(value), detail=problem))
             return
         problem = uscc.check_problem(value)
         override = (self.root_document.get("supplier") or {}).get("uscc_override_reason")
         if problem and not override:
-            self._error(field, f"USCC|{problem} (a mistyped or invented code; if the code is real and "
-                               "verified, say how in supplier.uscc_override_reason)")
+            self._refuse(field, _USCC(), _AND(value=repr(value), detail=_UNVERIFIED(detail=problem)))
 
     def _check_with_one_line(self, field, value):
         bad = sorted({f"U+{ord(c):04X}" for c in value if ord(c) < 32 or 0x7F <= ord(c) < 0xA0})
         if bad:
-            self._error(field, f"ONE_LINE|{', '.join(bad)}")
+            self._refuse(field, _ONE_LINE(), CONTAINS(value=describe(value), character=", ".join(bad)))
 
     def _check_with_country(self, field, value):
         if value not in country_codes():
-            self._error(field, "COUNTRY|")
+            self._refuse(field, _COUNTRY(), describe(value))
 
     def _check_with_currency(self, field, value):
         if value not in currency_codes():
-            self._error(field, "CURRENCY|")
+            self._refuse(field, _CURRENCY(), describe(value))
 
     def _check_with_money(self, field, value):
         # an amount in the order's currency: no finer than its minor unit (USD 0.01, JPY 1), or the
@@ -75,12 +109,13 @@ class _Validator(cerberus.Validator):
         if isinstance(currency, str) and currency in currency_codes() and isinstance(value, Decimal):
             places = get_currency_precision(currency)
             if value != value.quantize(Decimal(1).scaleb(-places)):
-                self._error(field, f"MONEY|{currency}|{places}")
+                expected = _WHOLE_AMOUNT(currency=currency) if places == 0 else _AMOUNT(places=places, currency=currency)
+                self._refuse(field, expected, describe(value))
 
     def _check_with_time_zone(self, field, value):
         # an interview asks for it with `rules: {check_with: time_zone}` on a string question
         if value not in time_zones():
-            self._error(field, "TIME_ZONE|")
+            self._refuse(field, _TIME_ZONE(), describe(value))
 
 
 def _field_schema(q: Question, required: bool) -> dict:
@@ -223,61 +258,45 @@ def _question_at(interview_questions: tuple[Question, ...], document_path: tuple
     return None
 
 
-def _expected(error, q: Question | None) -> tuple[str, str]:
+def _expected(error, q: Question | None) -> tuple[Text, Text]:
     rule, constraint, value = error.rule, error.constraint, error.value
     qtype = q.type if q else "text"
     if q and q.expected and rule not in ("required", "type", "nullable"):
-        return q.expected.en, describe(value) if rule != "maxlength" else f"{len(value):,} characters"
+        return q.expected, describe(value) if rule != "maxlength" else _CHARACTERS(n=f"{len(value):,}")
     if rule == "required":
-        return "an answer (this field is required)", "nothing"
-    if rule in ("check_with", None):  # our own checks report through cerberus as custom errors
-        kind, _, detail = str(error.info[0] if error.info else "|").partition("|")
-        if kind == "USCC":
-            return "a valid Unified Social Credit Code (18 characters, GB 32100-2015)", f"{value!r}: {detail}"
-        if kind == "ONE_LINE":
-            return "one line of text without line breaks or control characters", f"{describe(value)} (contains {detail})"
-        if kind == "COUNTRY":
-            return "an ISO 3166 alpha-2 country code such as US, DE or CN", describe(value)
-        if kind == "CURRENCY":
-            return "an ISO 4217 currency code such as USD, EUR or CNY", describe(value)
-        if kind == "MONEY":
-            currency, _, places = detail.partition("|")
-            unit = "a whole amount" if places == "0" else f"an amount with at most {places} decimal places"
-            return f"{unit} in {currency} (its smallest unit)", describe(value)
-        if kind == "TIME_ZONE":
-            return "an IANA time zone name such as America/New_York, Europe/Berlin or Asia/Shanghai", describe(value)
-        return kind, describe(value)
+        return REQUIRED(), NOTHING()
+    if rule in ("check_with", None):  # our own checks (_Validator._refuse)
+        return error.info[0], error.info[1]
     if rule == "type":
         if constraint == "dict":  # a section or one list entry, not a question's own value
-            return "a mapping of answers", describe(value)
-        return TYPE_WORDS.get(qtype, str(constraint)), describe(value)
+            return MAPPING(), describe(value)
+        return TYPE_WORDS[qtype](), describe(value)
     if rule == "allowed":
         values = ", ".join(str(c.value) for c in q.choices) if q else ", ".join(map(str, constraint))
-        return f"one of: {values}", describe(value)
+        return ONE_OF(values=values), describe(value)
     if rule in ("min", "max"):
         low, high = (q.rules.get("min"), q.rules.get("max")) if q else (None, None)
         if q and q.type == "percent":
             low = 0 if low is None else low
             high = 100 if high is None else high
         if low is not None and high is not None:
-            return f"a number from {low} to {high}", describe(value)
-        return (f"a number of at least {constraint}" if rule == "min" else f"a number of at most {constraint}"), \
-            describe(value)
+            return _RANGE(low=low, high=high), describe(value)
+        return (_AT_LEAST(low=constraint) if rule == "min" else _AT_MOST(high=constraint)), describe(value)
     if rule in ("minlength", "maxlength"):
         if isinstance(value, list):
-            return (f"at least {constraint} entr{'y' if constraint == 1 else 'ies'}" if rule == "minlength"
-                    else f"at most {constraint} entries"), f"{len(value)}"
-        return (f"at least {constraint} characters" if rule == "minlength"
-                else f"at most {constraint:,} characters"), f"{len(value):,} characters"
+            return (((_MIN_ENTRY if constraint == 1 else _MIN_ENTRIES)(n=constraint) if rule == "minlength"
+                     else _MAX_ENTRIES(n=constraint)), as_typed(f"{len(value)}"))
+        return (_MIN_CHARACTERS(n=constraint) if rule == "minlength" else _MAX_CHARACTERS(n=f"{constraint:,}")), \
+            _CHARACTERS(n=f"{len(value):,}")
     if rule == "regex":
         if q and q.type == "email":
-            return "an e-mail address", describe(value)
-        return f"text matching {constraint}", describe(value)
+            return AN_EMAIL(), describe(value)
+        return _MATCHING(pattern=constraint), describe(value)
     if rule == "empty":
-        return "a non-empty answer", "an empty text"
+        return _NON_EMPTY(), EMPTY()
     if rule == "nullable":
-        return "a value", "nothing"
-    return f"{rule} {constraint}", describe(value)
+        return A_VALUE(), NOTHING()
+    return _RULE(rule=rule, constraint=constraint), describe(value)
 
 
 def _within(path: str, reported: set[str]) -> bool:

@@ -15,12 +15,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.errors import Problem, ValidationError
+from ..core.messages import message
 from ..core.paths import has_path, lookup, make_parents, set_path
 from ..facts.derived import total_problem
 from ..interview.definitions import Block, Interview, Question
 from .coerce import check_sections, coerce_answers, coerce_value, describe
 from .paths import suggestion, unknown_paths
 from .schema import schema_problems
+
+
+ANSWERS_MAPPING = message("expected.answers", "a mapping of answers (see `contractgen init`)")
+SECTION_OR_NOTHING = message("expected.mapping_or_nothing", "a mapping of answers, or nothing")
+_KNOWN_FIELD = message("expected.known_field", "a field contractgen knows")
+_UNKNOWN_FIELD = message("found.unknown_field", "an unknown field (ignored)")
+_DID_YOU_MEAN = message("found.did_you_mean", "an unknown field (ignored); did you mean {path}?")
 
 
 @dataclass
@@ -35,17 +43,19 @@ class Answers:
 
 # -- phase 2: which questions apply, defaults ---------------------------------------------------------
 
-def _block_present(block: Block, data: dict) -> bool:
+def block_present(block: Block, data: dict) -> bool:
+    """An optional block (tooling, subcontracting …) is answered only after its yes/no question said yes."""
     return block.optional is None or isinstance(lookup(data, block.id), dict)
 
 
-def _shown(q: Question, context: dict) -> bool:
-    return q.show_if is None or q.show_if.evaluate(context)
+def is_shown(question: Question, data: dict) -> bool:
+    """`show_if` on these answers; a condition on an answer not given yet is false, so hides the question."""
+    return question.show_if is None or question.show_if.evaluate(data)
 
 
 def _fill(data: dict, questions: tuple[Question, ...], context: dict) -> None:
     for q in questions:
-        if not _shown(q, context):
+        if not is_shown(q, context):
             continue
         if q.type == "list":
             for entry in lookup(data, q.path) or ():
@@ -66,15 +76,18 @@ def _fill(data: dict, questions: tuple[Question, ...], context: dict) -> None:
 def validate(raw: Any, interview: Interview, source: str, known_paths: frozenset[str] = frozenset()) -> Answers:
     """Validate answers (already parsed) against an interview; raise ValidationError listing every problem."""
     if not isinstance(raw, dict):
-        raise ValidationError(Problem(source, "", "a mapping of answers (see `contractgen init`)", describe(raw)))
+        raise ValidationError(Problem(source, "", ANSWERS_MAPPING(), describe(raw)))
     data, problems = examine(raw, interview, source)
     all_questions = tuple(q for _, q in interview.questions())
     if problems:
         raise ValidationError(problems)
-    warnings = [Problem(source, path, "a field contractgen knows",
-                        "an unknown field (ignored)" + suggestion(path, known_paths))
+    warnings = [Problem(source, path, _KNOWN_FIELD(), _unknown(suggestion(path, known_paths)))
                 for path in unknown_paths(data, all_questions, known_paths)]
     return Answers(data, source, warnings)
+
+
+def _unknown(close: str | None):
+    return _DID_YOU_MEAN(path=close) if close else _UNKNOWN_FIELD()
 
 
 def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Problem]]:
@@ -90,18 +103,18 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
         if block.optional is not None and block.id in data and data[block.id] in (None, {}, ""):
             del data[block.id]
         elif block.optional is not None and block.id in data and not isinstance(data[block.id], dict):
-            problems.append(Problem(source, block.id, "a mapping of answers, or nothing", describe(data[block.id])))
+            problems.append(Problem(source, block.id, SECTION_OR_NOTHING(), describe(data[block.id])))
             del data[block.id]
 
     check_sections(data, all_questions, "", source, problems)
     coerce_answers(data, all_questions, "", source, problems)
     for block, questions in questions_by_block:
-        if _block_present(block, data):
+        if block_present(block, data):
             _fill(data, questions, data)
 
-    presence = tuple(_block_present(b, data) for b in interview.blocks)
+    presence = tuple(block_present(b, data) for b in interview.blocks)
     reported = {p.path for p in problems}
-    problems += schema_problems(interview, data, source, presence, lambda q: _shown(q, data), reported)
+    problems += schema_problems(interview, data, source, presence, lambda q: is_shown(q, data), reported)
     failed = {p.path for p in problems}
 
     for check in interview.checks:
@@ -111,7 +124,7 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
         if check.when and not check.when.evaluate(data):
             continue
         if not check.assertion.evaluate(data):
-            problems.append(Problem(source, check.path, check.expected.en, describe(lookup(data, check.path))))
+            problems.append(Problem(source, check.path, check.expected, describe(lookup(data, check.path))))
 
     if not problems and (too_large := total_problem(data, source)):
         problems.append(too_large)

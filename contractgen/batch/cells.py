@@ -13,6 +13,8 @@ from typing import Any
 
 from ..answers.coerce import yes_no
 from ..answers.numbers import NumberTextError, read_number
+from ..core.messages import as_typed, message
+from ..core.text import Text
 from ..interview.definitions import Question
 
 TEXT_TYPES = ("string", "text", "email", "country", "currency", "uscc")
@@ -28,14 +30,18 @@ class Cell:
 
     value: Any
     number_format: str = "General"
-    problem: tuple[str, str] | None = None  # (expected, found) for a cell that cannot be read
+    problem: tuple[Text, Text] | None = None  # (expected, found) for a cell that cannot be read
+
+
+_FIFTEEN_DIGITS = message("batch.fifteen_digits", "text (Excel keeps only 15 digits of a number: format the column "
+                                                  "as Text and type it again)")
 
 
 class Unreadable(Exception):
     """A cell that cannot be an answer, reported at its cell as (expected, found)."""
 
-    def __init__(self, expected: str, found: str):
-        super().__init__(expected)
+    def __init__(self, expected: Text, found: Text):
+        super().__init__(expected.en)
         self.expected, self.found = expected, found
 
 
@@ -104,8 +110,7 @@ def convert(cell: Cell, q: Question, epoch: dt.datetime, semicolon_csv: bool = F
             return _shown_decimal(value, cell.number_format)
         if t in TEXT_TYPES:
             if abs(value) >= 10 ** _EXCEL_DIGITS:
-                raise Unreadable("text (Excel keeps only 15 digits of a number: format the column as Text "
-                                  "and type it again)", _number_text(value))
+                raise Unreadable(_FIFTEEN_DIGITS(), as_typed(_number_text(value)))
             return _number_text(value)
         if t == "choice" and value == int(value):
             return int(value)

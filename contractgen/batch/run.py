@@ -35,10 +35,12 @@ from pathlib import Path
 from typing import TextIO
 
 from ..answers.load import answers_from_mapping, known_answer_paths
+from ..answers.coerce import NONE
 from . import lifeline
 from ..build import assemble_set, check_output_options, interview_for, resolve_documents, set_files
 from ..render.formats import output_stem, render, render_all
 from ..core.errors import ContractgenError, InputError, Problem, ValidationError
+from ..core.messages import as_typed, message
 from ..core.output import atomic_write, write_files
 from ..core.progress import Progress
 from .sheets import read_orders
@@ -221,6 +223,13 @@ def _sha256_file(path: Path) -> str | None:
         return None
 
 
+_NO_FILE_OR_MANIFEST = message("batch.no_file_or_manifest", "no file, or the manifest of an earlier contractgen "
+                                                            "batch run")
+_ANOTHER_FILE = message("batch.another_file", "another file (use -o for another folder, or --force to replace it)")
+_AT_LEAST_ONE = message("batch.at_least_one", "a number of at least 1")
+_ORDER_ROW = message("batch.order_row", "at least one order row below the header row")
+
+
 def _previous_manifest(outdir: Path, force: bool) -> dict[str, dict]:
     """Last run's entries by contract number. A manifest.json/.csv that is not ours is never replaced."""
     path = outdir / "manifest.json"
@@ -232,9 +241,8 @@ def _previous_manifest(outdir: Path, force: bool) -> dict[str, dict]:
             data = None
     ours = isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT
     if not ours and not force and (path.exists() or (outdir / "manifest.csv").exists()):
-        raise InputError(Problem(str(path if path.exists() else outdir / "manifest.csv"), "",
-                                 "no file, or the manifest of an earlier contractgen batch run",
-                                 "another file (use -o for another folder, or --force to replace it)"))
+        raise InputError(Problem(str(path if path.exists() else outdir / "manifest.csv"), "", _NO_FILE_OR_MANIFEST(),
+                                 _ANOTHER_FILE()))
     if not ours:
         return {}
     return {e["contract_number"]: e for e in data.get("orders", ())
@@ -311,7 +319,7 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
     check_output_options(formats, layout, outdir)
     remove_stale_temp_folders()
     if jobs is not None and jobs < 1:
-        raise InputError(Problem("--jobs", "", "a number of at least 1", str(jobs)))
+        raise InputError(Problem("--jobs", "", _AT_LEAST_ONE(), as_typed(str(jobs))))
     documents = resolve_documents(documents)
     jobs = jobs or default_jobs()
     if jobs > 1:
@@ -324,7 +332,7 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
     for note in sheet.notes:
         print(note, file=out)
     if not sheet.orders and not sheet.stray:
-        raise InputError(Problem(path.name, "", "at least one order row below the header row", "none"))
+        raise InputError(Problem(path.name, "", _ORDER_ROW(), NONE()))
     previous = _previous_manifest(outdir, force)
     run = {"documents": documents, "formats": list(formats), "layout": layout, "tool_version": tool_version(),
            "library_sha256": load_library().sha256}

@@ -19,7 +19,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..answers.coerce import NONE, NOTHING
 from ..core.errors import InputError, Problem
+from ..core.messages import as_typed, message
+from ..core.text import Text
 from ..core.input_files import read_bounded
 from ..core.paths import set_path
 from ..interview.definitions import Interview, Question
@@ -29,6 +32,32 @@ from .tables import MAX_SHEET_BYTES, Table, csv_table, xlsx_tables
 
 
 # -- what was read ------------------------------------------------------------------------------------
+
+_WITH_HINT = message("batch.with_hint", "{found} ({hint})")
+_HEADER_ONCE = message("batch.header_once", "each header once")
+_HEADER_AGAIN = message("batch.header_again", "'{header}' again ({column} has it too)")
+_HEADER_PATH = message("batch.header_path", "a header that is an answers path of {label} (see `contractgen "
+                                            "batch-template`), or starts with '{prefix}' for a notes column")
+_DID_YOU_MEAN = message("batch.did_you_mean", "{header}; did you mean {path}?")
+_COLUMN = message("batch.column", "a column '{header}' (the documents chosen with --docs ask for it; see "
+                                  "`contractgen batch-template`)")
+_NO_SUCH_COLUMN = message("batch.no_such_column", "no such column")
+_NOT_CASE_TWIN = message("batch.not_case_twin", "a contract number that differs from every other order's in more "
+                                                "than letter case (the two would share one folder on Windows and macOS)")
+_IN_PLACE = message("batch.in_place", "{number} in {where}")
+_CASE_TWINS = message("batch.case_twins", "{number}, and {others}")
+_XLSX_OR_CSV = message("batch.xlsx_or_csv", "an .xlsx or .csv file (save an .xls or .ods as .xlsx)")
+_NO_EXTENSION = message("batch.no_extension", "no extension")
+_ONE_ROW_ONLY = message("batch.one_row_only", "a contract number used by one order row only")
+_ALSO_IN_ROW = message("batch.also_in_row", "{number}, also in row {rows}")
+_KEY_COLUMN = message("batch.key_column", "a '{key}' column")
+_NO_ROW_OF_SHEET = message("batch.no_row_of_sheet", "no row of sheet '{sheet}' has contract.number {number}")
+_NUMBER_OF_SHEET = message("batch.number_of_sheet", "the contract number of a row of sheet '{sheet}'")
+_NUMBER_OF_ORDER = message("batch.number_of_order", "the contract number of the order this row belongs to (repeated "
+                                                    "on every product line)")
+_NO_PRODUCT_ROW = message("batch.no_product_row", "no row of this contract has products.* values")
+_SAME_VALUE = message("batch.same_value", "the same value on every row of contract {number} (row {row} has {value})")
+
 
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -52,7 +81,7 @@ class SheetOrder:
     cells: dict[str, "Location"] = field(default_factory=dict)  # answers path -> its cell (every column there)
     entries: dict[str, list[str]] = field(default_factory=dict)  # list path -> where each entry's row is
     problems: list[Problem] = field(default_factory=list)  # found while reading (formula without a result, …)
-    list_hint: str = ""  # where the list entries of this order are expected to be
+    list_hint: Text | None = None  # where the list entries of this order are expected to be
     item_header: str = "{field}"  # how a list item column is headed ({list}.{field} in csv)
 
     def locate(self, problem: Problem) -> Problem:
@@ -69,7 +98,8 @@ class SheetOrder:
                                problem.found)
             return Problem(f"{row} ({path})", "", problem.expected, problem.found)
         if path in self.entries:  # the list as a whole: "at least 1 entry"
-            found = problem.found + (f" ({self.list_hint})" if self.list_hint and not self.entries[path] else "")
+            found = _WITH_HINT(found=problem.found, hint=self.list_hint) if self.list_hint and not self.entries[path] \
+                else problem.found
             return Problem(self.where, path, problem.expected, found)
         if path:
             return Problem(f"{self.where}, column '{path}' (not in the sheet)", "", problem.expected, problem.found)
@@ -97,8 +127,8 @@ def _check_headers(table: Table, known: dict[str, Question], other: set[str], no
         if header.startswith(NOTE_PREFIX):
             continue
         if header in seen:
-            problems.append(Problem(f"{where}, {table.column_name(column)}", "", "each header once",
-                                    f"'{header}' again ({table.column_name(seen[header])} has it too)"))
+            problems.append(Problem(f"{where}, {table.column_name(column)}", "", _HEADER_ONCE(),
+                                    _HEADER_AGAIN(header=header, column=table.column_name(seen[header]))))
             continue
         seen[header] = column
         if header in known:
@@ -108,10 +138,9 @@ def _check_headers(table: Table, known: dict[str, Question], other: set[str], no
             unused.append(header)
         else:
             close = difflib.get_close_matches(header, list(known), n=1, cutoff=0.7)
-            problems.append(Problem(
-                f"{where}, {table.column_name(column)}", "",
-                f"a header that is an answers path of {label} (see `contractgen batch-template`), or starts with "
-                f"'{NOTE_PREFIX}' for a notes column", repr(header) + (f"; did you mean {close[0]}?" if close else "")))
+            found = _DID_YOU_MEAN(header=repr(header), path=close[0]) if close else as_typed(repr(header))
+            problems.append(Problem(f"{where}, {table.column_name(column)}", "",
+                                    _HEADER_PATH(label=label, prefix=NOTE_PREFIX), found))
     if problems:
         raise InputError(problems)
     if unused:
@@ -148,8 +177,7 @@ def _refuse_missing(missing: list[tuple[str | None, str]], where, list_header: s
     is the sheet a column belongs in; `list_header` how a list column is headed there."""
     headers = [list_header.format(list=lst, field=name) if lst else name for lst, name in missing]
     if missing:
-        raise InputError([Problem(where(lst), "", f"a column '{header}' (the documents chosen with --docs ask for it; "
-                                                  "see `contractgen batch-template`)", "no such column")
+        raise InputError([Problem(where(lst), "", _COLUMN(header=header), _NO_SUCH_COLUMN())
                           for (lst, _), header in zip(missing, headers)])
 
 
@@ -164,11 +192,10 @@ def _refuse_case_twins(orders: list[SheetOrder]) -> None:
         for order in same:
             others = [o for o in same if o.number != order.number]
             if others:
-                found = "; ".join(f"{o.number!r} in {o.where}" for o in others)
-                order.problems.append(Problem(
-                    str(order.cells[KEY]), "", "a contract number that differs from every other order's in more "
-                    "than letter case (the two would share one folder on Windows and macOS)",
-                    f"{order.number!r}, and {found}"))
+                twins = [_IN_PLACE(number=repr(o.number), where=o.where) for o in others]
+                found = Text("; ".join(t.en for t in twins), "；".join(t.zh for t in twins))
+                order.problems.append(Problem(str(order.cells[KEY]), "", _NOT_CASE_TWIN(),
+                                              _CASE_TWINS(number=repr(order.number), others=found)))
 
 
 def _read_cell(order: SheetOrder, cell: Cell, q: Question | None, epoch, location: Location, target: dict,
@@ -201,8 +228,8 @@ def read_orders(path: str | Path, interview: Interview, known_paths: frozenset[s
         return _read_xlsx(read_bounded(path, MAX_SHEET_BYTES), path.name, interview, columns, known_paths)
     if suffix in (".csv", ".txt"):
         return _read_csv(read_bounded(path, MAX_SHEET_BYTES), path.name, interview, columns, known_paths)
-    raise InputError(Problem(path.name, "", "an .xlsx or .csv file (save an .xls or .ods as .xlsx)",
-                             repr(path.suffix or "no extension")))
+    raise InputError(Problem(path.name, "", _XLSX_OR_CSV(),
+                             as_typed(repr(path.suffix)) if path.suffix else _NO_EXTENSION()))
 
 
 def _read_xlsx(data: bytes, file: str, interview: Interview, columns: Columns, known_paths) -> SheetBatch:
@@ -237,8 +264,8 @@ def _read_xlsx(data: bytes, file: str, interview: Interview, columns: Columns, k
         if len(same) > 1:
             for order in same:
                 others = ", ".join(o.where.rsplit(" ", 1)[-1] for o in same if o is not order)
-                order.problems.append(Problem(str(order.cells[KEY]), "", "a contract number used by one order row only",
-                                              f"{number!r}, also in row {others}"))
+                order.problems.append(Problem(str(order.cells[KEY]), "", _ONE_ROW_ONLY(),
+                                              _ALSO_IN_ROW(number=repr(number), rows=others)))
     _refuse_case_twins(orders)
     stray: list[Problem] = []
     for lq in columns.lists:
@@ -247,11 +274,11 @@ def _read_xlsx(data: bytes, file: str, interview: Interview, columns: Columns, k
         item_cols = _check_headers(table, {KEY: None, **item_known}, other_items.get(lq.path, set()), notes,
                                    f"{interview.id} (in sheet '{lq.path}': {KEY} and the {lq.path} fields)")
         if KEY not in (h for h, _ in item_cols.values()):
-            raise InputError(Problem(f"{table.file}, sheet '{lq.path}'", "", f"a '{KEY}' column", "none"))
+            raise InputError(Problem(f"{table.file}, sheet '{lq.path}'", "", _KEY_COLUMN(key=KEY), NONE()))
         key_column = next(c for c, (h, _) in item_cols.items() if h == KEY)
         for order in orders:
             order.entries[lq.path] = []
-            order.list_hint = f"no row of sheet '{lq.path}' has contract.number {order.number!r}"
+            order.list_hint = _NO_ROW_OF_SHEET(sheet=lq.path, number=repr(order.number))
         for row, cells in table.rows:
             if not any(c in item_cols and c != key_column for c in cells):
                 continue
@@ -259,8 +286,8 @@ def _read_xlsx(data: bytes, file: str, interview: Interview, columns: Columns, k
             number = key_text(cells[key_column].value) if key_column in cells else ""
             owner = by_number.get(number, [None])[0] if number else None
             if owner is None:
-                stray.append(Problem(f"{where}, column '{KEY}'", "", f"the contract number of a row of sheet "
-                                     f"'{ORDERS_SHEET}'", repr(number) if number else "nothing"))
+                stray.append(Problem(f"{where}, column '{KEY}'", "", _NUMBER_OF_SHEET(sheet=ORDERS_SHEET),
+                                     as_typed(repr(number)) if number else NOTHING()))
                 continue
             entry: dict = {}
             index = len(owner.entries[lq.path])
@@ -305,13 +332,12 @@ def _read_csv(data: bytes, file: str, interview: Interview, columns: Columns, kn
         where = table.where(row)
         number = cells[key_column].value.strip() if key_column in cells else ""
         if not number:
-            stray.append(Problem(f"{where}, column '{KEY}'", "", "the contract number of the order this row belongs "
-                                                                 "to (repeated on every product line)", "nothing"))
+            stray.append(Problem(f"{where}, column '{KEY}'", "", _NUMBER_OF_ORDER(), NOTHING()))
             continue
         order = orders.get(number)
         if order is None:
             order = orders[number] = SheetOrder(number, where, item_header="{list}.{field}",
-                                                list_hint="no row of this contract has products.* values")
+                                                list_hint=_NO_PRODUCT_ROW())
             order.entries = {lq: [] for lq in lists}
         entries: dict[str, dict] = {}
         for column, (header, q) in used.items():
@@ -327,9 +353,9 @@ def _read_csv(data: bytes, file: str, interview: Interview, columns: Columns, kn
             if (number, header) in first:
                 first_row, first_value = first[(number, header)]
                 if written != first_value:
-                    order.problems.append(Problem(
-                        str(location), "", f"the same value on every row of contract {number!r} (row {first_row} has "
-                                      f"{first_value!r})", repr(written)))
+                    order.problems.append(Problem(str(location), "", _SAME_VALUE(number=repr(number), row=first_row,
+                                                                                 value=repr(first_value)),
+                                                  as_typed(repr(written))))
                 continue
             first[(number, header)] = (row, written)
             order.cells[header] = location

@@ -14,8 +14,10 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..answers.schema import A_VALUE
 from ..core.errors import InputError, Problem
 from ..core.input_files import size_text
+from ..core.messages import as_typed, message
 from .cells import Cell
 from .columns import KEY
 
@@ -51,13 +53,39 @@ def _empty(value: Any) -> bool:
     return value is None or isinstance(value, str) and not value.strip()
 
 
+_EXCEL_ERROR = message("batch.excel_error", "the Excel error {error} in cell {cell}")
+_NO_RESULT = message("batch.no_saved_result", "a formula with no saved result in cell {cell}: open the file in Excel "
+                                              "(or LibreOffice) and save it, so the results are stored")
+_HEADER_ROW = message("batch.header_row", "a header row with a '{key}' column and the answers paths as the other "
+                                          "headers (see `contractgen batch-template`)")
+_NO_SUCH_ROW = message("batch.no_such_row", "no such row")
+_AT_MOST_PARTS = message("batch.at_most_parts", "a workbook of at most {n} parts")
+_PARTS = message("batch.parts", "{n} parts")
+_AT_MOST_UNPACKED = message("batch.at_most_unpacked", "a workbook of at most {size} once unpacked")
+_UNPACKED = message("batch.unpacked", "{mib} MiB (a zip bomb, or far more than any order sheet)")
+_AT_MOST_RATIO = message("batch.at_most_ratio", "parts compressed at most {ratio}:1")
+_RATIO = message("batch.ratio", "{part} compressed {ratio}:1 (a zip bomb)")
+_WORKBOOK = message("batch.workbook", "an Excel workbook (.xlsx)")
+_NOT_WORKBOOK = message("batch.not_workbook", "a file that cannot be read as one ({error})")
+_SHEET_NAMED = message("batch.sheet_named", "a sheet named '{name}'")
+_SHEETS = message("batch.sheets", "sheets {names}")
+_UTF8_BOM = message("batch.utf8_bom", "UTF-8 text (the file starts with a UTF-8 byte-order mark)")
+_NOT_UTF8_AT = message("batch.not_utf8_at", "a byte that is not UTF-8 at offset {offset}")
+_UTF16_BOM = message("batch.utf16_bom", "UTF-16 text (the file starts with a UTF-16 byte-order mark)")
+_NOT_UTF16_AT = message("batch.not_utf16_at", "bytes that are not UTF-16 at offset {offset}")
+_ENCODINGS = message("batch.encodings", "text encoded as UTF-8, GBK/GB18030 or UTF-16 with a byte-order mark "
+                                        "(in Excel: Save As › CSV UTF-8)")
+_NONE_OF_THESE = message("batch.none_of_these", "bytes that are none of these (not UTF-8 at offset {utf8}, not "
+                                                "GB18030 at offset {gb18030})")
+_READABLE_CSV = message("batch.readable_csv", "a readable csv file")
+
+
 def _header_row(rows, file: str, sheet: str | None) -> tuple[int, list]:
     for number, values in rows:
         if any(isinstance(v, str) and v.strip() == KEY for v in values):
             return number, values
     where = f"{file}, sheet '{sheet}'" if sheet else file
-    raise InputError(Problem(where, "", f"a header row with a '{KEY}' column and the answers paths as the other "
-                                        "headers (see `contractgen batch-template`)", "no such row"))
+    raise InputError(Problem(where, "", _HEADER_ROW(key=KEY), _NO_SUCH_ROW()))
 
 
 def _has_formulas(archive: zipfile.ZipFile) -> bool:
@@ -70,17 +98,16 @@ def _check_unpacked_size(archive: zipfile.ZipFile, file: str) -> None:
     more than a member's recorded size, so these recorded sizes bound what openpyxl can read."""
     members = archive.infolist()
     if len(members) > MAX_XLSX_MEMBERS:
-        raise InputError(Problem(file, "", f"a workbook of at most {MAX_XLSX_MEMBERS:,} parts",
-                                 f"{len(members):,} parts"))
+        raise InputError(Problem(file, "", _AT_MOST_PARTS(n=f"{MAX_XLSX_MEMBERS:,}"), _PARTS(n=f"{len(members):,}")))
     total = sum(m.file_size for m in members)
     if total > MAX_XLSX_UNPACKED:
-        raise InputError(Problem(file, "", f"a workbook of at most {size_text(MAX_XLSX_UNPACKED)} once unpacked",
-                                 f"{total / 2 ** 20:,.0f} MiB (a zip bomb, or far more than any order sheet)"))
+        raise InputError(Problem(file, "", _AT_MOST_UNPACKED(size=size_text(MAX_XLSX_UNPACKED)),
+                                 _UNPACKED(mib=f"{total / 2 ** 20:,.0f}")))
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 2 ** 20 and ratio > MAX_XLSX_RATIO:
-            raise InputError(Problem(file, "", f"parts compressed at most {MAX_XLSX_RATIO}:1",
-                                     f"{member.filename!r} compressed {ratio:,.0f}:1 (a zip bomb)"))
+            raise InputError(Problem(file, "", _AT_MOST_RATIO(ratio=MAX_XLSX_RATIO),
+                                     _RATIO(part=repr(member.filename), ratio=f"{ratio:,.0f}")))
 
 
 def xlsx_tables(data: bytes, file: str, names: list[str]) -> tuple[dict[str, Table], dt.datetime]:
@@ -95,12 +122,12 @@ def xlsx_tables(data: bytes, file: str, names: list[str]) -> tuple[dict[str, Tab
         # only to tell a formula without a saved result from an empty cell: loaded when there are formulas
         formulas = load_workbook(io.BytesIO(data), data_only=False) if has_formulas else None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(Problem(file, "", "an Excel workbook (.xlsx)", f"a file that cannot be read as one ({exc})"))
+        raise InputError(Problem(file, "", _WORKBOOK(), _NOT_WORKBOOK(error=str(exc))))
     sheets = {ws.title.strip().casefold(): ws for ws in values.worksheets}
     missing = [n for n in names if n.casefold() not in sheets]
     if missing:
-        raise InputError([Problem(file, "", f"a sheet named '{n}'",
-                                  "sheets " + ", ".join(repr(ws.title) for ws in values.worksheets))
+        raise InputError([Problem(file, "", _SHEET_NAMED(name=n),
+                                  _SHEETS(names=", ".join(repr(ws.title) for ws in values.worksheets)))
                           for n in missing])
     tables = {}
     for name in names:
@@ -124,13 +151,10 @@ def xlsx_tables(data: bytes, file: str, names: list[str]) -> tuple[dict[str, Tab
                 source = filled.get((cell.row, cell.column), cell)
                 value = source.value
                 if source.data_type == "e":
-                    found[cell.column] = Cell(None, problem=(
-                        "a value", f"the Excel error {value} in cell {cell.coordinate}"))
+                    found[cell.column] = Cell(None, problem=(A_VALUE(), _EXCEL_ERROR(error=value, cell=cell.coordinate)))
                 elif value is None:
                     if fws is not None and fws.cell(source.row, source.column).data_type == "f":
-                        found[cell.column] = Cell(None, problem=(
-                            "a value", f"a formula with no saved result in cell {source.coordinate}: open the "
-                                       "file in Excel (or LibreOffice) and save it, so the results are stored"))
+                        found[cell.column] = Cell(None, problem=(A_VALUE(), _NO_RESULT(cell=source.coordinate)))
                 elif not _empty(value):
                     found[cell.column] = Cell(value, source.number_format or "General")
             for column in found:
@@ -149,14 +173,12 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "UTF-8 with BOM"
         except UnicodeDecodeError as exc:
-            raise InputError(Problem(file, "", "UTF-8 text (the file starts with a UTF-8 byte-order mark)",
-                                     f"a byte that is not UTF-8 at offset {exc.start + 3}")) from None
+            raise InputError(Problem(file, "", _UTF8_BOM(), _NOT_UTF8_AT(offset=exc.start + 3))) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError as exc:
-            raise InputError(Problem(file, "", "UTF-16 text (the file starts with a UTF-16 byte-order mark)",
-                                     f"bytes that are not UTF-16 at offset {exc.start}")) from None
+            raise InputError(Problem(file, "", _UTF16_BOM(), _NOT_UTF16_AT(offset=exc.start))) from None
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as exc:
@@ -164,10 +186,7 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise InputError(Problem(file, "", "text encoded as UTF-8, GBK/GB18030 or UTF-16 with a byte-order mark "
-                                           "(in Excel: Save As › CSV UTF-8)",
-                                 f"bytes that are none of these (not UTF-8 at offset {not_utf8}, not GB18030 at "
-                                 f"offset {exc.start})")) from None
+        raise InputError(Problem(file, "", _ENCODINGS(), _NONE_OF_THESE(utf8=not_utf8, gb18030=exc.start))) from None
     try:
         data.decode("gbk")
         return text, "GBK"
@@ -195,7 +214,7 @@ def csv_table(data: bytes, file: str) -> tuple[Table, list[str]]:
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise InputError(Problem(file, "", "a readable csv file", str(exc))) from None
+        raise InputError(Problem(file, "", _READABLE_CSV(), as_typed(str(exc)))) from None
     header_row, header_values = _header_row(enumerate(records, 1), file, None)
     table = Table(file, None, {i + 1: v.strip() for i, v in enumerate(header_values) if v.strip()}, [],
                    semicolon_csv=delimiter == ";")

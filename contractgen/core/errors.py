@@ -3,19 +3,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .text import Text
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where, what was expected, what was found."""
+    """One thing wrong with an input: where, what was expected, what was found. `expected` and
+    `found` are in both languages (core/messages.py; a value as typed is the same in both), so each
+    face prints its own language; str() is the English line the CLI prints."""
 
     source: str  # file name (or "sheet 'orders' row 7" for a spreadsheet row)
     path: str  # field path, e.g. "payment.deposit_percent"; "" for the file as a whole
-    expected: str
-    found: str
+    expected: Text
+    found: Text
 
     def __str__(self) -> str:
         where = f"{self.source}: {self.path}" if self.path else self.source
-        return f"{where}: expected {self.expected}, found {self.found}"
+        return f"{where}: expected {self.expected.en}, found {self.found.en}"
 
 
 class ContractgenError(Exception):

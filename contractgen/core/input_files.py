@@ -8,10 +8,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .messages import as_typed, message
 
 
 def size_text(limit: int) -> str:
     return f"{limit // (1024 * 1024):,} MiB" if limit >= 1024 * 1024 else f"{limit // 1024:,} KiB"
+
+
+_EXISTING = message("expected.existing_file", "an existing file")
+_NO_SUCH = message("found.no_such_file", "no such file")
+A_FILE = message("word.file", "a file")
+_A_DIRECTORY = message("found.directory", "a directory")
+_READABLE = message("expected.readable_file", "a readable file")
+_AT_MOST = message("expected.file_at_most", "a file of at most {size}")
+_MORE = message("found.more_than", "more than {size}")
 
 
 def read_bounded(path: str | Path, limit: int) -> bytes:
@@ -22,11 +32,11 @@ def read_bounded(path: str | Path, limit: int) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except FileNotFoundError:
-        raise InputError(Problem(source, "", "an existing file", "no such file")) from None
+        raise InputError(Problem(source, "", _EXISTING(), _NO_SUCH())) from None
     except IsADirectoryError:
-        raise InputError(Problem(source, "", "a file", "a directory")) from None
+        raise InputError(Problem(source, "", A_FILE(), _A_DIRECTORY())) from None
     except OSError as exc:
-        raise InputError(Problem(source, "", "a readable file", exc.strerror or str(exc))) from None
+        raise InputError(Problem(source, "", _READABLE(), as_typed(exc.strerror or str(exc)))) from None
     if len(data) > limit:
-        raise InputError(Problem(source, "", f"a file of at most {size_text(limit)}", f"more than {size_text(limit)}"))
+        raise InputError(Problem(source, "", _AT_MOST(size=size_text(limit)), _MORE(size=size_text(limit))))
     return data

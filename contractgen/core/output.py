@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .input_files import A_FILE
+from .messages import as_typed, message
 
 
 def _umask() -> int:
@@ -25,21 +27,36 @@ def _nearest_existing(path: Path) -> Path:
     return path
 
 
+_FILE_ON_PATH = message("found.file_on_path", "{path}, a file, on its path")
+_OUTPUT_FOLDER = message("expected.output_folder", "a folder for the outputs (-o)")
+_WRITABLE_FOLDER = message("expected.writable_folder", "a folder contractgen can write to (-o)")
+_WRITABLE_PLACE = message("expected.writable_place", "a place where the file can be written")
+_NONE_WRITTEN = message("found.none_written", "{error}; none of this set was written (nor {others})")
+_NOT_WRITTEN = message("found.not_written", "{error}; it was not written")
+_PARTLY_WRITTEN = message("found.partly_written", "{error}; written: {written}; not written: {missing}")
+_FOLDER_FOR = message("expected.folder_for", "a folder (to hold {name})")
+_FILE_THERE = message("found.file_there", "a file there")
+_FILE_PATH = message("expected.file_path", "a file path")
+_DIRECTORY_THERE = message("found.directory_there", "a directory there")
+_NO_EXISTING_FILE = message("expected.no_existing_file", "no existing file (use --force to replace it, or -o for "
+                                                         "another folder)")
+_DIFFERENT_FILE = message("found.different_file", "a different file already there")
+
+
 def check_output_folder(folder: Path) -> None:
     """Refuse, before any rendering, an output folder that is a file, lies under a file, or cannot be
     written to. Creates nothing."""
     existing = _nearest_existing(folder)
     if not existing.is_dir():
-        found = "a file" if existing == folder.absolute() else f"{existing}, a file, on its path"
-        raise InputError(Problem(str(folder), "", "a folder for the outputs (-o)", found))
+        found = A_FILE() if existing == folder.absolute() else _FILE_ON_PATH(path=existing)
+        raise InputError(Problem(str(folder), "", _OUTPUT_FOLDER(), found))
     try:  # the only test that holds for root, read-only mounts, immutable folders and ACLs alike
         fd, probe = tempfile.mkstemp(dir=existing, prefix=".contractgen-probe-")
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
         where = "" if existing == folder.absolute() else f" ({existing})"
-        raise InputError(Problem(str(folder), "", "a folder contractgen can write to (-o)",
-                                 f"{exc.strerror or exc}{where}")) from None
+        raise InputError(Problem(str(folder), "", _WRITABLE_FOLDER(), as_typed(f"{exc.strerror or exc}{where}"))) from None
 
 
 def _blocking_file(folder: Path) -> Path | None:
@@ -104,18 +121,18 @@ def _write_set(items: list[tuple[Path, bytes]], mode: int = 0o666) -> None:
     except OSError as exc:
         _undo(staged, created)
         others = [str(p) for p, _ in items if p != path]
-        rest = f"; none of this set was written (nor {', '.join(others)})" if others else "; it was not written"
-        raise InputError(Problem(str(path), "", "a place where the file can be written",
-                                 f"{exc.strerror or exc}{rest}")) from None
+        error = str(exc.strerror or exc)
+        found = _NONE_WRITTEN(error=error, others=", ".join(others)) if others else _NOT_WRITTEN(error=error)
+        raise InputError(Problem(str(path), "", _WRITABLE_PLACE(), found)) from None
     for done, (path, tmp) in enumerate(staged):
         try:
             os.replace(tmp, path)
         except OSError as exc:
             _undo(staged[done:], [])
-            written = ", ".join(str(p) for p, _ in staged[:done]) or "none"
+            written = ", ".join(str(p) for p, _ in staged[:done]) or "-"
             missing = ", ".join(str(p) for p, _ in staged[done:])
-            raise InputError(Problem(str(path), "", "a place where the file can be written",
-                                     f"{exc.strerror or exc}; written: {written}; not written: {missing}")) from None
+            found = _PARTLY_WRITTEN(error=str(exc.strerror or exc), written=written, missing=missing)
+            raise InputError(Problem(str(path), "", _WRITABLE_PLACE(), found)) from None
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o666) -> None:
@@ -132,17 +149,16 @@ def write_files(files: dict[Path, bytes], force: bool = False,
     for path, data in files.items():
         blocker = _blocking_file(path.parent)
         if blocker is not None:
-            conflicts.append(Problem(str(blocker), "", f"a folder (to hold {path.name})", "a file there"))
+            conflicts.append(Problem(str(blocker), "", _FOLDER_FOR(name=path.name), _FILE_THERE()))
         elif path.is_dir():
-            conflicts.append(Problem(str(path), "", "a file path", "a directory there"))
+            conflicts.append(Problem(str(path), "", _FILE_PATH(), _DIRECTORY_THERE()))
         elif path.exists() or path.is_symlink():
             if _same_content(path, data):
                 plan.append((path, data, "unchanged"))
             elif force or path in updates:
                 plan.append((path, data, "replaced"))
             else:
-                conflicts.append(Problem(str(path), "", "no existing file (use --force to replace it, or -o for "
-                                                        "another folder)", "a different file already there"))
+                conflicts.append(Problem(str(path), "", _NO_EXISTING_FILE(), _DIFFERENT_FILE()))
         else:
             plan.append((path, data, "written"))
     if conflicts:

@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError, Problem
+from .messages import as_typed, message
 from .input_files import read_bounded
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -193,10 +194,25 @@ def _too_deep(text: str) -> bool:
         return False  # the real parse below reports it with its line
 
 
+UTF8 = message("expected.utf8", "UTF-8 text")
+NOT_UTF8 = message("found.not_utf8", "bytes that are not UTF-8 (save the file as UTF-8)")
+_BYTE_AT = message("found.byte_at", "byte {byte} at offset {offset} (save the file as UTF-8)")
+_NESTED = message("expected.nested", "YAML nested at most {depth} levels deep")
+_DEEPER = message("found.deeper", "deeper nesting")
+_TREE = message("expected.tree", "a tree of values")
+_SELF_ALIAS = message("found.self_alias", "an alias that contains itself")
+_AT_MOST_VALUES = message("expected.at_most_values", "at most {n} values once aliases are expanded")
+_MORE_VALUES = message("found.more_values", "more (an alias bomb, or a file far larger than any order)")
+_KEY_ONCE = message("expected.key_once", "each key once per mapping")
+_KEY_REPEATED = message("found.key_repeated", "key {key} repeated at line {line}")
+_VALID_YAML = message("expected.valid_yaml", "valid YAML")
+_AT_LINE = message("found.at_line", "{what} at line {line}, column {column}")
+
+
 def load_yaml_text(text: str, source: str):
     """Parse YAML text; every failure is an InputError naming `source` and the line."""
     if _too_deep(text):
-        raise InputError(Problem(source, "", f"YAML nested at most {MAX_DEPTH} levels deep", "deeper nesting"))
+        raise InputError(Problem(source, "", _NESTED(depth=MAX_DEPTH), _DEEPER()))
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -205,23 +221,19 @@ def load_yaml_text(text: str, source: str):
         try:
             too_big = _count_nodes(root) > MAX_NODES
         except _Recursive:
-            raise InputError(Problem(source, "", "a tree of values", "an alias that contains itself")) from None
+            raise InputError(Problem(source, "", _TREE(), _SELF_ALIAS())) from None
         if too_big:
-            raise InputError(Problem(
-                source, "", f"at most {MAX_NODES:,} values once aliases are expanded",
-                "more (an alias bomb, or a file far larger than any order)"))
+            raise InputError(Problem(source, "", _AT_MOST_VALUES(n=f"{MAX_NODES:,}"), _MORE_VALUES()))
         duplicate = _duplicate_key(root)
         if duplicate:
             key, node = duplicate
-            raise InputError(Problem(
-                source, "", "each key once per mapping",
-                f"key {key!r} repeated at line {node.start_mark.line + 1}"))
+            raise InputError(Problem(source, "", _KEY_ONCE(), _KEY_REPEATED(key=repr(key), line=node.start_mark.line + 1)))
         return loader.construct_document(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = getattr(exc, "problem", None) or str(exc)
-        raise InputError(Problem(source, "", "valid YAML", f"{what}{where}")) from None
+        what = as_typed(getattr(exc, "problem", None) or str(exc))  # the YAML parser's own words
+        found = _AT_LINE(what=what, line=mark.line + 1, column=mark.column + 1) if mark else what
+        raise InputError(Problem(source, "", _VALID_YAML(), found)) from None
     finally:
         loader.dispose()
 
@@ -233,6 +245,5 @@ def load_yaml_file(path: str | Path):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(Problem(source, "", "UTF-8 text",
-                                 f"byte 0x{data[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)")) from None
+        raise InputError(Problem(source, "", UTF8(), _BYTE_AT(byte=f"0x{data[exc.start]:02x}", offset=exc.start))) from None
     return load_yaml_text(text, source)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..core.errors import InputError, Problem
+from ..core.messages import message
 from ..core.text import Text
 from ..facts.derived import DERIVED_NAMES, derive
 from ..interview.definitions import Interview
@@ -26,10 +27,13 @@ class OrderContext:
         return {**self.values, "term": {"en": term.en, "zh": term.zh}}
 
 
+_COMPUTED = message("expected.not_computed", "no answer of this name (it is a computed value)")
+_AN_ANSWER = message("found.answer", "an answer")
+
 def order_context(answers: dict, interview: Interview, source: str = "answers") -> OrderContext:
     clash = DERIVED_NAMES & answers.keys()
     if clash:  # a derived value would hide the answer, or the answer the derived value
-        raise InputError([Problem(source, name, "no answer of this name (it is a computed value)", "an answer")
+        raise InputError([Problem(source, name, _COMPUTED(), _AN_ANSWER())
                           for name in sorted(clash)])
     derived = derive(answers, interview)
     assessment = assess(answers, interview, derived=derived)

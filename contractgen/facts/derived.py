@@ -11,6 +11,7 @@ from babel.numbers import get_currency_precision
 
 from . import aql
 from ..core.errors import Problem
+from ..core.messages import as_typed, message
 from ..interview.definitions import Interview
 
 DERIVED_NAMES = frozenset({"lines", "total_amount", "total_quantity", "deposit_amount", "balance_percent",
@@ -30,6 +31,9 @@ CHINA_TIME_ZONE = "Asia/Shanghai"
 MAX_TOTAL = Decimal(10) ** 15  # amounts in words go below 10^16; no real order comes near either
 
 
+_TOTAL_BELOW = message("expected.total_below", "an order total (quantity × unit price, all lines) below {limit}")
+
+
 def total_problem(answers: dict, source: str) -> Problem | None:
     """An order whose total (quantity × unit price over every line) is beyond what a contract can
     state; each number alone is within bounds (number_text), their products and sum may not be."""
@@ -41,8 +45,7 @@ def total_problem(answers: dict, source: str) -> Problem | None:
     total = sum((p["quantity"] * p["unit_price"] for p in products), Decimal(0))
     if total < MAX_TOTAL:
         return None
-    return Problem(source, "products", f"an order total (quantity × unit price, all lines) below {MAX_TOTAL:,}",
-                   f"{total:,.0f}")
+    return Problem(source, "products", _TOTAL_BELOW(limit=f"{MAX_TOTAL:,}"), as_typed(f"{total:,.0f}"))
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..answers.paths import question_paths
 from ..core.errors import LibraryError
 from ..core.text import Text
 from ..core.resources import data_path
 from ..core.yamlio import load_yaml_file
+from ..interview.definitions import load_interview
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,15 @@ def load_definition(name: str, folder: Path | None = None) -> DocumentDefinition
 def available_documents(folder: Path | None = None) -> list[str]:
     folder = folder or data_path("templates")
     return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+@cache
+def documents_for(interview_id: str) -> tuple[str, ...]:
+    """The documents an interview's answers can build: those whose questions it asks, every one of
+    them (order_set: all documents), sales contract first. A document whose interview asks a question
+    this one does not would fail on the missing answer, so it is never offered."""
+    def asked(interview: str) -> frozenset[str]:
+        return question_paths(tuple(q for _, q in load_interview(interview).questions()))
+
+    docs = [d for d in available_documents() if asked(load_definition(d).interview) <= asked(interview_id)]
+    return tuple(sorted(docs, key=lambda d: (d != "sales_contract", d)))

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ..answers.coerce import ONE_OF
 from ..core.errors import InputError, Problem
+from ..core.messages import as_typed
 from ..core.progress import Progress
 from ..documents.model import Document
 
@@ -28,7 +30,7 @@ def render(document: Document, fmt: str, layout: str) -> bytes:
         from .html import render_html
 
         return render_html(document, layout)
-    raise InputError(Problem("--format", "", f"one of: {', '.join(FORMATS)}", repr(fmt)))
+    raise InputError(Problem("--format", "", ONE_OF(values=", ".join(FORMATS)), as_typed(repr(fmt))))
 
 
 def output_stem(document: Document, layout: str) -> str:

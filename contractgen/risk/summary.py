@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+from ..core.messages import message
 from ..core.text import Text
 from .assess import BAND_TEXT, BANDS, Assessment
 from .rules import bundled_clauses
@@ -12,20 +13,22 @@ from .rules import bundled_clauses
 
 # -- the summary `contractgen check` prints -----------------------------------------------------------
 
-_SUMMARY_WORDS = {  # the fixed words of the risk summary, EN and ZH
-    "valid": ("{file}: the answers are valid for {docs}.", "{file}：答案有效，适用于 {docs}。"),
-    "verdict": ("Verdict: {verdict}.", "结论：{verdict}。"),
-    "heading": ("{n} {findings}, highest risk first (score = probability × impact, each 1–3; Low 1–2, "
-                "Medium 3–4, High 6, Very High 9):",
-                "共{n}项风险，按风险由高到低排列（风险分值 = 可能性 × 影响程度，各为1至3分；1–2分为低，3–4分为中，"
-                "6分为高，9分为极高）："),
-    "none": ("The checks found no risk.", "检查未发现风险。"),
-    "rating": ("{band} {score} = {p} × {i}", "{band} · {score}分 = {p} × {i}"),
-    "why": ("Why: ", "原因："),
-    "fix": ("Fix: ", "对策："),
-    "clauses": ("Clauses that address it: ", "可解决该问题的合同条款："),
-    "always": ("Before any payment, confirm the bank details by phone on a number you already had.",
-               "任何付款之前，均应通过原已掌握的电话号码与卖方核实收款账户。"),
+NO_RISK = message("summary.none", "The checks found no risk.")
+CONFIRM_BANK = message("summary.always", "Before any payment, confirm the bank details by phone on a number you "
+                                         "already had.")
+_SUMMARY_WORDS = {  # the fixed words of the risk summary
+    "valid": message("summary.valid", "{file}: the answers are valid for {docs}."),
+    "verdict": message("summary.verdict", "Verdict: {verdict}."),
+    "heading_one": message("summary.heading_one", "{n} finding, highest risk first (score = probability × impact, "
+                                                  "each 1–3; Low 1–2, Medium 3–4, High 6, Very High 9):"),
+    "heading": message("summary.heading", "{n} findings, highest risk first (score = probability × impact, each "
+                                          "1–3; Low 1–2, Medium 3–4, High 6, Very High 9):"),
+    "none": NO_RISK,
+    "rating": message("summary.rating", "{band} {score} = {p} × {i}"),
+    "why": message("summary.why", "Why: "),
+    "fix": message("summary.fix", "Fix: "),
+    "clauses": message("summary.clauses", "Clauses that address it: "),
+    "always": CONFIRM_BANK,
 }
 
 
@@ -35,7 +38,7 @@ def summary_text(assessment: Assessment, answers_file: str, documents: list[str]
     zh = lang == "zh"
 
     def word(key: str, **values) -> str:
-        return _SUMMARY_WORDS[key][zh].format(**values)
+        return getattr(_SUMMARY_WORDS[key](**values), lang)
 
     def para(label: str, text: str, indent: str = "    ") -> str:
         if zh:  # Chinese has no spaces to wrap at; the terminal wraps it
@@ -57,7 +60,7 @@ def summary_text(assessment: Assessment, answers_file: str, documents: list[str]
     findings = assessment.findings
     lines = [word("valid", file=answers_file, docs=", ".join(documents)), "",
              word("verdict", verdict=getattr(assessment.verdict_text, lang))]
-    lines.append(word("heading", n=len(findings), findings="finding" if len(findings) == 1 else "findings")
+    lines.append(word("heading_one" if len(findings) == 1 else "heading", n=len(findings))
                  if findings else word("none"))
     if not zh:
         lines[-1] = textwrap.fill(lines[-1], 100)

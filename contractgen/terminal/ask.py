@@ -8,6 +8,7 @@ import re
 from ..core.paths import lookup
 from ..answers.coerce import yes_no
 from ..answers import questionnaire as qn
+from ..answers.validate import block_present, is_shown
 from ..core.errors import Problem
 from ..interview.definitions import Block, Question
 from .state import InterviewState
@@ -26,7 +27,7 @@ def ask(state: InterviewState, question: Question, path: str, problem: Problem |
         ask_one(state, question, path, problem)
         for other in conflicts(state, path):
             other_question = qn.question_at(state.interview, other.path)
-            if other_question and qn.is_shown(other_question, state.data) \
+            if other_question and is_shown(other_question, state.data) \
                     and other.path not in {p for _, p, _ in pending}:
                 state.say(state.t("conflict"), "error")
                 pending.append((other_question, other.path, other))
@@ -94,7 +95,7 @@ def ask_yes_no(state: InterviewState, question: str, path: str, default: bool | 
 
 
 def ask_gate(state: InterviewState, block: Block) -> None:
-    present = qn.block_present(block, state.data)
+    present = block_present(block, state.data)
     current = True if present else False if block.id in state.declined else None
     if ask_yes_no(state, f"{state.text(block.optional)} {state.t('yn')}", block.id, current):
         state.declined.discard(block.id)
@@ -111,13 +112,13 @@ def fill(state: InterviewState) -> None:
     time, what is left after --resume, what a changed answer newly shows after the review."""
     for number, block in enumerate(state.interview.blocks, start=1):
         if block.optional is not None:
-            if not qn.block_present(block, state.data) and block.id not in state.declined:
+            if not block_present(block, state.data) and block.id not in state.declined:
                 state.header(number, block)
                 ask_gate(state, block)
-            if not qn.block_present(block, state.data):
+            if not block_present(block, state.data):
                 continue
         for question in block.questions:
-            if not qn.is_shown(question, state.data):
+            if not is_shown(question, state.data):
                 continue
             if question.type == "list":
                 fill_list(state, number, block, question)
@@ -157,7 +158,7 @@ def fill_entry(state: InterviewState, number: int | None, block: Block | None, q
     announced = False
     for item in question.item:
         path = f"{question.path}[{index}].{item.path}"
-        if answered(state, path) or not qn.is_shown(item, state.data):
+        if answered(state, path) or not is_shown(item, state.data):
             continue
         if not announced:
             if block is not None:

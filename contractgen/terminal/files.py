@@ -6,12 +6,15 @@ import re
 from pathlib import Path
 
 from ..answers import questionnaire as qn
-from ..answers.coerce import describe
+from ..answers.validate import is_shown
+from ..answers.coerce import LIST_OF_ENTRIES, MAPPING, describe
+from ..answers.validate import SECTION_OR_NOTHING
 from ..core.errors import InputError, Problem
 from ..core.paths import has_path, lookup
 from ..core.output import atomic_write, write_files
 from ..core.yamlio import load_yaml_file
 from ..interview.definitions import Question
+from ..library.definitions import available_documents, documents_for
 from .state import InterviewState
 
 
@@ -28,7 +31,8 @@ def save(state: InterviewState, final: dict) -> int:
             break
         except InputError as exc:
             for problem in exc.problems:
-                state.say(f"  ✗ {problem}", "error")
+                state.say(state.t("file_problem", file=problem.source, expected=state.text(problem.expected),
+                                  found=state.text(problem.found)), "error")
             state.say(state.t("other_file"))
             typed = state.read("(file) > ").strip()
             if typed:
@@ -36,8 +40,8 @@ def save(state: InterviewState, final: dict) -> int:
     state.say(state.t("saved", file=target), "ok")
     state.say(state.t("next"))
     docs = documents_for(state.interview.id)
-    option = "" if docs == ["sales_contract"] else " --docs " + ("all" if state.interview.id == "order_set"
-                                                                  else " ".join(docs))
+    option = "" if docs == ("sales_contract",) else " --docs " + ("all" if docs == tuple(available_documents())
+                                                                   else ",".join(docs))
     lang = " --lang zh" if state.lang == "zh" else ""
     state.say(f"  contractgen check {_arg(target)}{option}{lang}")
     state.say(f"  contractgen build {_arg(target)}{option} -o out/")
@@ -97,7 +101,7 @@ def load_answers_file(state: InterviewState, path: Path) -> list[Problem]:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InputError(Problem(str(path), "", "a mapping of answers", describe(raw)))
+        raise InputError(Problem(str(path), "", MAPPING(), describe(raw)))
     state.data = copy.deepcopy(raw)  # fields this interview does not ask are kept as they are
     problems: list[Problem] = []
     order = list(state.interview.questions())
@@ -110,12 +114,11 @@ def load_answers_file(state: InterviewState, path: Path) -> list[Problem]:
                 state.data.pop(block.id)
                 continue
             if not isinstance(raw[block.id], dict):
-                problems.append(Problem(str(path), block.id, "a mapping of answers, or nothing",
-                                        describe(raw[block.id])))
+                problems.append(Problem(str(path), block.id, SECTION_OR_NOTHING(), describe(raw[block.id])))
                 state.data.pop(block.id)
                 continue
         for question in block.questions:
-            if not has_path(raw, question.path) or not qn.is_shown(question, state.data):
+            if not has_path(raw, question.path) or not is_shown(question, state.data):
                 continue  # an answer to a hidden question stays as found; saving drops it if still hidden
             if question.type == "list":
                 later = order[order.index((block, question)) + 1:]
@@ -130,7 +133,7 @@ def load_answers_file(state: InterviewState, path: Path) -> list[Problem]:
 def restore_list(state: InterviewState, question: Question, entries, source: str) -> list[Problem]:
     if not isinstance(entries, list):
         qn.set_answer(state.data, question.path, None)
-        return [] if entries is None else [Problem(source, question.path, "a list of entries", describe(entries))]
+        return [] if entries is None else [Problem(source, question.path, LIST_OF_ENTRIES(), describe(entries))]
     entries = [entry for entry in entries if isinstance(entry, dict)]
     asked = {item.path.split(".")[0] for item in question.item}
     qn.set_answer(state.data, question.path, [{k: v for k, v in e.items() if k not in asked} for e in entries])
@@ -170,14 +173,3 @@ def same_file(a: Path, b: Path | None) -> bool:
 def _arg(path: Path) -> str:
     text = str(path)
     return text if re.fullmatch(r"[\w./-]+", text) else "'" + text.replace("'", "'\\''") + "'"
-
-
-def documents_for(interview_id: str) -> list[str]:
-    """The documents an interview's answers build (all of them for order_set). Narrower than the web's
-    documents_for (every document whose questions the interview asks), so the two are not yet one."""
-    from ..library.definitions import available_documents, load_definition
-
-    documents = available_documents()
-    if interview_id == "order_set":
-        return documents
-    return [d for d in documents if load_definition(d).interview == interview_id] or [interview_id]

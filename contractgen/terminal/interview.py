@@ -9,15 +9,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..answers import questionnaire as qn
-from ..answers.validate import examine
+from ..answers.validate import examine, is_shown
 from ..core.errors import InputError, Problem
+from ..core.messages import message
 from ..interview.definitions import load_interview
+from ..library.definitions import documents_for
 from .ask import ask, ask_yes_no, fill
-from .files import answer_count, documents_for, final_data, load_answers_file, same_file, save, save_partial
+from .files import answer_count, final_data, load_answers_file, same_file, save, save_partial
 from .prompt import prepare_streams
 from .review import review
 from .state import InterviewState
 
+
+_NO_FILE = message("terminal.no_existing_file", "no existing file (continue it with --resume, replace it with --force, "
+                                                "or choose another with -o)")
+_A_FILE = message("terminal.file_there", "a file already there")
 
 def finish(state: InterviewState) -> int:
     from ..risk.assess import assess
@@ -35,7 +41,7 @@ def finish(state: InterviewState) -> int:
                 state.say_problem(problem)
             for problem in problems:
                 question = qn.question_at(state.interview, problem.path)
-                if question is not None and question.type != "list" and qn.is_shown(question, state.data):
+                if question is not None and question.type != "list" and is_shown(question, state.data):
                     state.say()
                     ask(state, question, problem.path, problem)
             fill(state)
@@ -83,7 +89,6 @@ def run_interview(name: str, output: str | None, resume: str | None, lang: str, 
     resume_path = Path(resume) if resume else None
     target = Path(output) if output else resume_path or Path("order.yaml")
     if target.exists() and not force and not same_file(target, resume_path):
-        raise InputError(Problem(str(target), "", "no existing file (continue it with --resume, replace it with "
-                                                  "--force, or choose another with -o)", "a file already there"))
+        raise InputError(Problem(str(target), "", _NO_FILE(), _A_FILE()))
     prepare_streams()
     return run(InterviewState(interview, lang, target, resume_path, force))

@@ -17,63 +17,53 @@ except ImportError:  # a Python built without it (Windows): plain input() still 
     pass
 
 from ..answers import questionnaire as qn
-from ..answers.messages_zh import expected_zh, found_zh
 from ..core.errors import Problem
+from ..core.messages import message
 from ..core.text import Text
 from ..interview.definitions import Block, Interview
 
-# The interview's own words, EN and ZH side by side. They are program messages, not captions printed
-# in documents, so they live here beside the code that formats them instead of in translations/ (the
-# gettext catalog of document labels, which its translators and the .pot test own).
+# The interview's own words: messages of the one catalog (core/messages.py, translations/).
 UI = {
-    "intro": Text("{title}: {n} sections. The answers will be saved to {file}.",
-                  "{title}：共{n}部分。答案将保存到{file}。"),
-    "keys": Text("Type ? for help on a question, press Enter to accept the [default], type - to clear an answer. "
-                 "Ctrl-C stops and saves what you have answered so far.",
-                 "输入 ? 查看说明；直接回车接受方括号中的默认值；输入 - 清除答案。按 Ctrl-C 可随时中止，已填写的答案会被保存。"),
-    "resumed": Text("Continuing {file}: {n} answer(s) kept.", "继续填写{file}：保留已有答案{n}个。"),
-    "reasked": Text("These answers in the file do not pass the checks and are asked again:",
-                    "文件中以下答案未通过检查，需要重新填写："),
-    "section": Text("── Section {n} of {total}: {title} ──", "── 第{n}部分（共{total}部分）：{title} ──"),
-    "yn": Text("(y/n)", "（是/否，y/n）"),
-    "yes": Text("yes", "是"),
-    "no": Text("no", "否"),
-    "no_help": Text("  No more help for this question.", "  此问题没有更多说明。"),
-    "yn_help": Text("  Answer y (yes) or n (no).", "  请回答 y（是）或 n（否）。"),
-    "problem": Text("  ✗ expected {expected}, found {found}", "  ✗ 应为：{expected}；实际为：{found}"),
-    "conflict": Text("  That answer does not fit with an earlier one; change one of them:",
-                     "  该答案与之前的一个答案不一致，请修改其中之一："),
-    "not_text": Text("  ✗ that answer has bytes that are not {encoding} text; type it again",
-                     "  ✗ 输入中含有不是{encoding}编码文字的字节，请重新输入"),
-    "entry": Text("{label}: line {n}", "{label}：第{n}项"),
-    "add_first": Text("Add a line to {label}? (y/n)", "是否添加一项{label}？（是/否，y/n）"),
-    "add_another": Text("Add another line to {label}? (y/n)", "是否再添加一项{label}？（是/否，y/n）"),
-    "review": Text("── Review: every answer ──", "── 核对全部答案 ──"),
-    "review_prompt": Text("Type the number of an answer to change it, or press Enter to finish.",
-                          "输入编号修改对应答案；直接回车完成。"),
-    "review_bad": Text("  ✗ type a number from 1 to {n}, or press Enter", "  ✗ 请输入1至{n}之间的编号，或直接回车"),
-    "lines": Text("{n} line(s): type the number to add or remove a line", "共{n}项：输入编号以添加或删除"),
-    "list_prompt": Text("Type + to add a line, or the number of a line to remove it; Enter keeps them as they are.",
-                        "输入 + 添加一项，输入编号删除该项；直接回车保持不变。"),
-    "list_max": Text("  ✗ at most {n} lines", "  ✗ 最多{n}项"),
-    "list_min": Text("  ✗ at least {n} line(s) are needed", "  ✗ 至少需要{n}项"),
-    "removed": Text("  Removed line {n}.", "  已删除第{n}项。"),
-    "same_as": Text("(same as {path})", "（同{path}）"),
-    "fix": Text("Some answers need fixing before saving:", "保存前需要修改以下答案："),
-    "risk": Text("── Before you save: the pre-deposit risk summary (as `contractgen check` prints it) ──",
-                 "── 保存前：付款前风险提示（与 contractgen check 相同）──"),
-    "save": Text("Save the answers to {file}? (y = save, n = back to the review)",
-                 "是否将答案保存到{file}？（y = 保存，n = 返回核对）"),
-    "other_file": Text("Type another file name to save to:", "请输入另一个保存文件名："),
-    "saved": Text("Saved the answers to {file}.", "答案已保存到{file}。"),
-    "next": Text("Next:", "下一步："),
-    "stopped": Text("Stopped. Saved the answers given so far ({n}) to {file}.",
-                    "已中止。已将目前填写的{n}个答案保存到{file}。"),
-    "continue": Text("Continue with: {command}", "继续填写：{command}"),
-    "nothing": Text("Stopped before any answer; nothing was saved.", "尚未填写任何答案即已中止，未保存文件。"),
+    "intro": message("terminal.intro", "{title}: {n} sections. The answers will be saved to {file}."),
+    "keys": message("terminal.keys", "Type ? for help on a question, press Enter to accept the [default], type - to "
+                                     "clear an answer. Ctrl-C stops and saves what you have answered so far."),
+    "resumed": message("terminal.resumed", "Continuing {file}: {n} answer(s) kept."),
+    "reasked": message("terminal.reasked", "These answers in the file do not pass the checks and are asked again:"),
+    "section": message("terminal.section", "── Section {n} of {total}: {title} ──"),
+    "yn": message("terminal.yn", "(y/n)"),
+    "yes": message("terminal.yes", "yes"),
+    "no": message("terminal.no", "no"),
+    "no_help": message("terminal.no_help", "  No more help for this question."),
+    "yn_help": message("terminal.yn_help", "  Answer y (yes) or n (no)."),
+    "problem": message("terminal.problem", "  ✗ expected {expected}, found {found}"),
+    "file_problem": message("terminal.file_problem", "  ✗ {file}: expected {expected}, found {found}"),
+    "conflict": message("terminal.conflict", "  That answer does not fit with an earlier one; change one of them:"),
+    "not_text": message("terminal.not_text", "  ✗ that answer has bytes that are not {encoding} text; type it again"),
+    "entry": message("terminal.entry", "{label}: line {n}"),
+    "add_first": message("terminal.add_first", "Add a line to {label}? (y/n)"),
+    "add_another": message("terminal.add_another", "Add another line to {label}? (y/n)"),
+    "review": message("terminal.review", "── Review: every answer ──"),
+    "review_prompt": message("terminal.review_prompt", "Type the number of an answer to change it, or press Enter to "
+                                                       "finish."),
+    "review_bad": message("terminal.review_bad", "  ✗ type a number from 1 to {n}, or press Enter"),
+    "lines": message("terminal.lines", "{n} line(s): type the number to add or remove a line"),
+    "list_prompt": message("terminal.list_prompt", "Type + to add a line, or the number of a line to remove it; Enter "
+                                                   "keeps them as they are."),
+    "list_max": message("terminal.list_max", "  ✗ at most {n} lines"),
+    "list_min": message("terminal.list_min", "  ✗ at least {n} line(s) are needed"),
+    "removed": message("terminal.removed", "  Removed line {n}."),
+    "same_as": message("terminal.same_as", "(same as {path})"),
+    "fix": message("terminal.fix", "Some answers need fixing before saving:"),
+    "risk": message("terminal.risk", "── Before you save: the pre-deposit risk summary (as `contractgen check` prints "
+                                     "it) ──"),
+    "save": message("terminal.save", "Save the answers to {file}? (y = save, n = back to the review)"),
+    "other_file": message("terminal.other_file", "Type another file name to save to:"),
+    "saved": message("terminal.saved", "Saved the answers to {file}."),
+    "next": message("terminal.next", "Next:"),
+    "stopped": message("terminal.stopped", "Stopped. Saved the answers given so far ({n}) to {file}."),
+    "continue": message("terminal.continue", "Continue with: {command}"),
+    "nothing": message("terminal.nothing", "Stopped before any answer; nothing was saved."),
 }
-
-_COLOURS = {"head": "1", "error": "31", "ok": "32", "dim": "2"}
 
 _COLOURS = {"head": "1", "error": "31", "ok": "32", "dim": "2"}
 
@@ -88,7 +78,7 @@ class Terminal:
         self.colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
     def t(self, key: str, **values) -> str:
-        return getattr(UI[key], self.lang).format(**values)
+        return getattr(UI[key](**values), self.lang)
 
     def text(self, value: Text | None) -> str:
         return getattr(value, self.lang) if value else ""
@@ -115,11 +105,7 @@ class Terminal:
         return text if len(text) <= width else text[:width - 1] + "…"
 
     def say_problem(self, problem: Problem) -> None:
-        if self.lang == "zh":
-            expected, found = expected_zh(problem, self.interview), found_zh(problem.found)
-        else:
-            expected, found = problem.expected, problem.found
-        self.say(self.t("problem", expected=expected, found=found), "error")
+        self.say(self.t("problem", expected=self.text(problem.expected), found=self.text(problem.found)), "error")
 
     def header(self, number: int, block: Block) -> None:
         if self.section != block.id:

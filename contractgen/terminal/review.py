@@ -5,6 +5,7 @@ import re
 
 from ..core.paths import lookup
 from ..answers import questionnaire as qn
+from ..answers.validate import block_present, is_shown
 from ..interview.definitions import Question
 from .ask import ask, ask_gate, base, fill, fill_entry
 from .state import InterviewState
@@ -16,12 +17,12 @@ def review_items(state: InterviewState) -> list[tuple]:
     for block in state.interview.blocks:
         items.append(("title", block, "", state.text(block.title)))
         if block.optional is not None:
-            present = qn.block_present(block, state.data)
+            present = block_present(block, state.data)
             items.append(("gate", block, block.id, f"{state.text(block.optional)}: {state.show(present)}"))
             if not present:
                 continue
         for question in block.questions:
-            if not qn.is_shown(question, state.data):
+            if not is_shown(question, state.data):
                 continue
             label = state.text(question.label)
             if question.type != "list":
@@ -31,7 +32,7 @@ def review_items(state: InterviewState) -> list[tuple]:
             entries = lookup(state.data, question.path) or []
             for index in range(len(entries)):
                 for item in question.item:
-                    if qn.is_shown(item, state.data):
+                    if is_shown(item, state.data):
                         path = f"{question.path}[{index}].{item.path}"
                         items.append(("question", item, path,
                                       f"{label} {index + 1} · {state.text(item.label)}: {shown_value(state, item, path)}"))

@@ -19,6 +19,7 @@ from flask import Flask, current_app, g, redirect, request, url_for
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..core.errors import ContractgenError, InputError, Problem
+from ..core.messages import as_typed, message
 from ..render import LAYOUTS
 from .form import CSRF
 from .load import LoadPages
@@ -35,6 +36,10 @@ COOKIE = "contractgen_session"  # the session's id: random, unguessable, the key
 COOKIE_DAYS = 90  # a browser reopened later still finds its interview (it is saved until discarded)
 PAGES = frozenset({"index", "section", "review", "load"})  # the page loads that may open a session
 
+
+_PORT = message("web.port", "a port number from 1 to 65535")
+_ADDRESS = message("web.address", "an address this computer can listen on (another --port, or stop the program "
+                                  "using it)")
 
 def create_app(interview_name: str = "order_set", host: str = "127.0.0.1", port: int = 8000,
                data_dir: Path | None = None) -> Flask:
@@ -139,7 +144,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, interview: str = "order_set
     import waitress
 
     if not 1 <= port <= 65535:
-        raise InputError(Problem("--port", "", "a port number from 1 to 65535", str(port)))
+        raise InputError(Problem("--port", "", _PORT(), as_typed(str(port))))
     app = create_app(interview, host, port)
     try:  # bind before saying where: a busy port is the user's to change, not an internal error
         # waitress refuses bodies beyond this before Flask sees them; Flask's own limit (MAX_UPLOAD) is
@@ -147,8 +152,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, interview: str = "order_set
         server = waitress.create_server(app, host=host, port=port, threads=4, ident="contractgen",
                                         max_request_body_size=16 * MAX_UPLOAD)
     except OSError as exc:
-        raise InputError(Problem(f"--host {host} --port {port}", "", "an address this computer can listen on "
-                                 "(another --port, or stop the program using it)", exc.strerror or str(exc))) from None
+        raise InputError(Problem(f"--host {host} --port {port}", "", _ADDRESS(),
+                                 as_typed(exc.strerror or str(exc)))) from None
     if not is_loopback(host):
         print(f"warning: serving on {host}, not on this computer only: anyone who can reach it on port {port} "
               "can read and change the answers (there is no login). Use the default 127.0.0.1 unless you mean it.",

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from ..core.errors import Problem
 from ..core.paths import lookup
 from ..interview.definitions import Block, Interview, Question
-from ..answers.questionnaire import (answer, answer_all, as_read, block_of, block_present, display, is_shown,
-                             parse_answer, set_answer)
+from ..answers.questionnaire import answer, answer_all, as_read, block_of, display, parse_answer, set_answer
+from ..answers.validate import block_present, is_shown
 from .session import Refused, Session
 from .strings import problem_text, ui
 

@@ -5,12 +5,15 @@ from pathlib import PurePath
 
 from flask import Flask, g, redirect, render_template, request, url_for
 
+from ..answers.coerce import describe
 from ..answers.load import known_answer_paths
 from ..answers.questionnaire import editable_answers
 from ..answers.paths import unknown_paths
+from ..answers.validate import ANSWERS_MAPPING
 from ..core.errors import InputError, Problem
-from ..core.yamlio import load_yaml_text
+from ..core.yamlio import NOT_UTF8, UTF8, load_yaml_text
 from .site import Site
+from .strings import problem_line
 
 
 class LoadPages:
@@ -40,12 +43,11 @@ class LoadPages:
             try:
                 raw = load_yaml_text(upload.read().decode("utf-8-sig"), name)
             except UnicodeDecodeError:
-                failures.append(str(Problem(name, "", "UTF-8 text", "bytes that are not UTF-8 (save the file as UTF-8)")))
+                failures.append(problem_line(Problem(name, "", UTF8(), NOT_UTF8()), site.lang()))
             except InputError as exc:
-                failures.extend(str(p) for p in exc.problems)
+                failures.extend(problem_line(p, site.lang()) for p in exc.problems)
             if not failures and not isinstance(raw, dict):
-                failures.append(str(Problem(name, "", "a mapping of answers (see `contractgen init`)",
-                                            "nothing" if raw is None else type(raw).__name__)))
+                failures.append(problem_line(Problem(name, "", ANSWERS_MAPPING(), describe(raw)), site.lang()))
         if failures:
             with s.lock:
                 problems = site.problems_of(s)

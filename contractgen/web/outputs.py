@@ -10,21 +10,22 @@ import io
 import threading
 import zipfile
 from collections import OrderedDict
-from functools import cache
 
 from ..build import assemble_mapping, assess_mapping, build_files, interview_for
 from ..render.formats import render
-from ..library.definitions import available_documents, load_definition
+from ..library.definitions import load_definition
+from ..answers.coerce import MAPPING
 from ..core.errors import InputError, Problem
-from ..interview.definitions import Interview, load_interview
+from ..core.messages import message
+from ..interview.definitions import Interview
 from ..answers.questionnaire import answers_yaml, without_hidden
 from ..risk.assess import Assessment
-from ..answers.paths import question_paths
 from ..answers.validate import examine
 from ..core.yamlio import load_yaml_text
 from .session import Session
 
 ANSWERS_NAME = "answers.yaml"
+_NO_ANSWERS = message("web.no_answers_yet", "no answers yet")
 RISK_DOCUMENTS = ["sales_contract"]  # what `contractgen check` assesses by default
 
 
@@ -40,15 +41,6 @@ def download_name(session: Session, suffix: str) -> str:
     return f"{stem}{suffix}"
 
 
-@cache
-def documents_for(interview_id: str) -> tuple[str, ...]:
-    """The documents whose questions this interview asks (order_set: all of them), sales contract first."""
-    asked = question_paths(tuple(q for _, q in load_interview(interview_id).questions()))
-    docs = [d for d in available_documents()
-            if question_paths(tuple(q for _, q in load_interview(load_definition(d).interview).questions())) <= asked]
-    return tuple(sorted(docs, key=lambda d: (d != "sales_contract", d)))
-
-
 def document_title(document: str):
     return load_definition(document).title
 
@@ -61,7 +53,7 @@ def problems_for(text: str, documents: list[str], source: str) -> list[Problem]:
     except InputError as exc:
         return exc.problems
     if not isinstance(raw, dict):
-        return [Problem(source, "", "a mapping of answers", "no answers yet")]
+        return [Problem(source, "", MAPPING(), _NO_ANSWERS())]
     return examine(raw, interview_for(documents), source)[1]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 
-from ..answers.questionnaire import block_present
+from ..answers.validate import block_present
 from ..core.errors import ContractgenError
 from ..render import LAYOUTS
 from . import outputs

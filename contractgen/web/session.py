@@ -12,10 +12,12 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..core.errors import InputError, Problem
+from ..core.messages import as_typed, message
+from ..core.text import Text
 from ..core.paths import lookup
 from ..interview.definitions import Interview
 from ..core.output import atomic_write
@@ -24,6 +26,8 @@ from ..core.yamlio import load_yaml_text
 
 MAX_BLANK = 50  # sessions without answers kept in memory; the oldest are forgotten (nothing is lost)
 FORMAT = "contractgen-web-session/1"
+_SAVED_JSON = message("web.saved_json", "a saved interview (JSON)")
+_SAVED_AT = message("web.saved_at", "the date and time it was saved (ISO 8601)")
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{32}")  # what secrets.token_urlsafe(24) gives; nothing else is a file name
 
 
@@ -75,7 +79,7 @@ class Saved:
     id: str
     contract_number: str
     changed: dt.datetime | None  # None when the file cannot be read
-    problem: str = ""  # why the file cannot be read
+    problem: Problem | None = None  # why the file cannot be read
 
 
 class SessionStore:
@@ -140,7 +144,7 @@ class SessionStore:
                 record = self._load(path)
                 found.append(Saved(path.stem, self._number(record), _saved_at(record, path)))
             except InputError as exc:
-                found.append(Saved(path.stem, "", None, str(exc)))
+                found.append(Saved(path.stem, "", None, exc.problems[0]))
         return sorted(found, key=lambda s: (s.changed is not None, s.changed or dt.datetime.min), reverse=True)
 
     def _path(self, session_id: str) -> Path:
@@ -160,7 +164,7 @@ class SessionStore:
             "document": session.document, "layout": session.layout,
             "answers": answers_yaml(session.data, self._interview),
             "stash": {block: answers_yaml({block: data}, self._interview) for block, data in session.stash.items()},
-            "refused": {path: {"text": r.text, "problems": [vars(p) for p in r.problems]}
+            "refused": {path: {"text": r.text, "problems": [asdict(p) for p in r.problems]}
                         for path, r in session.refused.items()},
             "touched": sorted(session.touched), "submitted": sorted(session.submitted),
         }
@@ -170,12 +174,13 @@ class SessionStore:
         try:
             record = json.loads(path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise InputError(Problem(str(path), "", "a saved interview (JSON)", str(exc))) from None
+            raise InputError(Problem(str(path), "", _SAVED_JSON(), as_typed(str(exc)))) from None
         if not isinstance(record, dict) or record.get("format") != FORMAT:
             found = record.get("format") if isinstance(record, dict) else type(record).__name__
-            raise InputError(Problem(str(path), "format", FORMAT, repr(found)))
+            raise InputError(Problem(str(path), "format", as_typed(FORMAT), as_typed(repr(found))))
         if record.get("interview") != self._interview.id:
-            raise InputError(Problem(str(path), "interview", self._interview.id, repr(record.get("interview"))))
+            raise InputError(Problem(str(path), "interview", as_typed(self._interview.id),
+                                     as_typed(repr(record.get("interview")))))
         return record
 
     def _answers(self, text: str, path: Path, source: str) -> dict:
@@ -198,7 +203,7 @@ class SessionStore:
             return Session(
                 id=session_id, csrf=str(record["csrf"]), lang=record.get("lang") if record.get("lang") in ("en", "zh")
                 else "en", data=self._answers(record.get("answers") or "", path, source), stash=stash,
-                refused={p: Refused(str(r["text"]), [Problem(**problem) for problem in r["problems"]])
+                refused={p: Refused(str(r["text"]), [_problem(problem) for problem in r["problems"]])
                          for p, r in (record.get("refused") or {}).items()},
                 touched=set(record.get("touched") or ()), submitted=set(record.get("submitted") or ()),
                 source=source, document=record.get("document"), layout=str(record.get("layout") or "parallel"))
@@ -206,9 +211,12 @@ class SessionStore:
             return None  # the start page lists it with its problem; this window does not resume it
 
 
+def _problem(saved: dict) -> Problem:
+    return Problem(saved["source"], saved["path"], Text(**saved["expected"]), Text(**saved["found"]))
+
+
 def _saved_at(record: dict, path: Path) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(record["saved"])
     except (KeyError, TypeError, ValueError):
-        raise InputError(Problem(str(path), "saved", "the date and time it was saved (ISO 8601)",
-                                 repr(record.get("saved")))) from None
+        raise InputError(Problem(str(path), "saved", _SAVED_AT(), as_typed(repr(record.get("saved"))))) from None

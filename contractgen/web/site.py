@@ -16,6 +16,7 @@ from ..answers.questionnaire import all_problems, block_of, question_at
 from ..core.errors import Problem
 from ..core.text import Text
 from ..interview.definitions import load_interview
+from ..library.definitions import documents_for
 from ..render import LAYOUTS
 from ..risk.rules import bundled_clauses
 from . import outputs
@@ -29,7 +30,7 @@ MAX_LISTED = 8  # problems listed in the preview pane before "… and N more"
 class Site:
     def __init__(self, interview_name: str, store_folder: Path):
         self.interview = load_interview(interview_name)
-        self.documents = outputs.documents_for(interview_name)
+        self.documents = documents_for(interview_name)
         self.store = SessionStore(store_folder, self.interview)
         self.blocks = {block.id: block for block in self.interview.blocks}
         self.order = [block.id for block in self.interview.blocks]

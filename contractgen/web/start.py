@@ -4,6 +4,7 @@ from __future__ import annotations
 from babel.dates import format_datetime
 from flask import Flask, g, redirect, render_template, url_for
 
+from .strings import problem_line
 from .session import Saved
 from .site import Site
 
@@ -34,7 +35,7 @@ class StartPages:
     def saved_line(self, item: Saved) -> dict:
         when = item.changed and item.changed.astimezone()
         return {"id": item.id, "number": item.contract_number or self.site.ui("no_number"),
-                "problem": item.problem,
+                "problem": item.problem and problem_line(item.problem, self.site.lang()),
                 "changed": format_datetime(when, "medium", tzinfo=when.tzinfo,
                                            locale="zh_Hans_CN" if self.site.lang() == "zh" else "en") if when else "",
                 "mine": item.id == g.s.id}

@@ -1,146 +1,139 @@
-"""The web page's own words, in English and Chinese.
-
-Why a table here and not the gettext catalog in translations/: that catalog holds the captions printed
-in the documents (labels.py copies them into every Document and its test checks them against the
-.pot). These words are the page's buttons and hints, never printed in a contract; keeping each English
-and Chinese pair on one line means a missing translation cannot happen (a pair is two strings or the
-test fails), and no compile step stands between an edit and the page. The questions' own labels, help
-and choices come from the interview files, never from here.
+"""The web page's own words: messages of the one catalog (core/messages.py, translations/), and a
+problem as the sentence next to its field. The questions' own labels, help and choices come from the
+interview files, never from here.
 """
 from __future__ import annotations
 
+from ..answers.coerce import NOTHING
+from ..answers.schema import REQUIRED
 from ..core.errors import Problem
+from ..core.messages import Message, message
 from ..interview.definitions import Interview
-from ..answers.messages_zh import expected_zh, found_zh, is_rule
+from ..risk.summary import CONFIRM_BANK, NO_RISK
 
-UI: dict[str, tuple[str, str]] = {
-    "app": ("contractgen", "contractgen 合同生成"),
-    "tagline": ("Bilingual contract for your order: answers stay on this computer",
-                "为您的订单生成中英双语合同：所有答案只保存在本机"),
-    "language": ("Language", "语言"),
-    "sections": ("Sections", "章节"),
-    "review": ("Review and download", "检查与下载"),
-    "load": ("Load an answers file", "载入答案文件"),
-    "start_over": ("Start over", "全部重填"),
-    "start_over_confirm": ("Forget every answer in this window and start again", "清除本窗口中的全部答案并重新开始"),
-    "save": ("Save", "保存"),
-    "save_next": ("Save and continue", "保存并继续"),
-    "back": ("Back", "上一步"),
-    "section_of": ("Section {n} of {total}", "第{n}节，共{total}节"),
-    "required": ("required", "必填"),
-    "choose": ("— choose —", "— 请选择 —"),
-    "yes": ("Yes", "是"),
-    "no": ("No", "否"),
-    "empty_uses": ("Empty: uses {value}", "不填则使用：{value}"),
-    "example": ("e.g. {value}", "例如：{value}"),
-    "line": ("Line {n}", "第{n}行"),
-    "add_line": ("Add a line", "添加一行"),
-    "remove_line": ("Remove line {n}", "删除第{n}行"),
-    "no_lines": ("No lines yet.", "尚无条目。"),
-    "errors_here": ("{n} answer(s) on this page need fixing.", "本页有{n}处答案需要修改。"),
-    "preview": ("Preview", "预览"),
-    "document": ("Document", "文件"),
-    "layout": ("Layout", "版式"),
-    "show": ("Show", "显示"),
-    "layout_parallel": ("English | Chinese side by side", "中英对照"),
-    "layout_stacked": ("English, then Chinese", "先英文后中文"),
-    "layout_en": ("English only", "仅英文"),
-    "layout_zh": ("Chinese only", "仅中文"),
-    "preview_missing": ("The preview appears once these answers are given or fixed:",
-                        "以下答案填写或改正后即可预览："),
-    "and_more": ("… and {n} more (see Review and download)", "……另有{n}项（见“检查与下载”）"),
-    "preview_failed": ("The preview could not be built: {message}", "无法生成预览：{message}"),
-    "preview_title": ("Preview of the document", "文件预览"),
-    "problems": ("Answers to give or fix", "需要填写或修改的答案"),
-    "no_problems": ("Every answer is valid.", "所有答案均有效。"),
-    "risk": ("Pre-deposit risk summary", "付款前风险提示"),
-    "risk_needs": ("The risk summary needs valid answers for the sales contract; fix the answers above first.",
-                   "需先使销售合同的答案全部有效，才能生成风险提示；请先修改上面列出的答案。"),
-    "verdict": ("Verdict", "结论"),
-    "no_findings": ("The checks found no risk.", "检查未发现风险。"),
-    "rating": ("{band} · score {score} = probability {p} × impact {i}", "{band} · {score}分 = 可能性{p} × 影响{i}"),
-    "why": ("Why", "原因"),
-    "fix": ("Fix", "对策"),
-    "clauses": ("Clauses that address it", "相关合同条款"),
-    "always": ("Before any payment, confirm the bank details by phone on a number you already had.",
-               "任何付款之前，均应通过原已掌握的电话号码与卖方核实收款账户。"),
-    "downloads": ("Downloads", "下载"),
-    "answers_yaml": ("Answers file (YAML), to keep and to edit later", "答案文件（YAML），可保存并日后修改"),
-    "answers_yaml_note": ("Always available, even when answers are missing: load it here again to go on.",
-                          "即使答案尚未填完也可下载；日后在此载入即可继续填写。"),
-    "build_note": ("The same as `contractgen build` of the answers file gives (layout: {layout}).",
-                   "与对该答案文件运行 `contractgen build` 的结果相同（版式：{layout}）。"),
-    "not_ready": ("{n} answer(s) missing or wrong for this document", "本文件尚有{n}处答案缺失或有误"),
-    "pdf_note": ("PDFs are converted by LibreOffice and take a few seconds.", "PDF由LibreOffice转换，需要几秒钟。"),
-    "building": ("Building the file… a PDF takes a few seconds, the whole set up to half a minute.",
-                 "正在生成文件……PDF需要几秒钟，全套文件最长约需半分钟。"),
-    "zip": ("The whole set as one zip: DOCX, PDF, manifests and the answers file",
-            "全套文件打包下载（zip）：DOCX、PDF、清单文件及答案文件"),
-    "zip_not_ready": ("The zip needs every document of the set to be ready.", "全套文件均可生成后方可打包下载。"),
-    "load_intro": ("Choose an answers file (.yaml) saved earlier or written by hand; its answers replace those "
-                   "in this window. Nothing leaves this computer.",
-                   "选择之前保存或手工编写的答案文件（.yaml），其中的答案将替换本窗口中的答案。文件不会离开本机。"),
-    "load_button": ("Load", "载入"),
-    "load_failed": ("This file cannot be loaded:", "无法载入该文件："),
-    "loaded": ("Loaded {file}.", "已载入 {file}。"),
-    "loaded_problems": ("{n} answer(s) need fixing; they are marked in the sections.",
-                        "有{n}处答案需要修改，已在各章节中标出。"),
-    "unknown_fields": ("Fields this interview does not ask were kept as they are: {fields}",
-                       "本问卷未涉及的字段已原样保留：{fields}"),
-    "no_file": ("Choose a file first.", "请先选择文件。"),
-    "too_large": ("That upload is too large: at most {size} KiB. An answers file is a few KiB.",
-                  "上传的文件过大：最多{size} KiB。答案文件通常只有几KiB。"),
-    "forbidden": ("This request was refused: it did not come from this page (a cross-site request), or the "
-                  "page is too old. Reload the page and try again.",
-                  "请求被拒绝：该请求并非来自本页面（跨站请求），或页面已过期。请刷新页面后重试。"),
-    "bad_host": ("This server answers only to the address it was started on.", "本服务只响应启动时绑定的地址。"),
-    "not_found": ("There is no such page.", "页面不存在。"),
-    "go_back": ("Back to the interview", "返回问卷"),
-    "problem": ("Expected {expected}; found {found}.", "应为{expected}；实际为{found}。"),
-    "problem_required": ("This answer is required.", "此项必填。"),
-    "problem_rule": ("{rule}; found {found}.", "{rule}（实际为{found}）。"),
-    "saved": ("Saved interviews", "已保存的问卷"),
-    "saved_intro": ("Answers are saved on this computer as you give them (in {folder}). Continue an interview, "
-                    "or discard it.", "答案在填写过程中随时保存在本机（{folder}）。可继续填写某份问卷，或将其删除。"),
-    "contract_number": ("Contract number", "合同编号"),
-    "last_change": ("Last change", "最后修改时间"),
-    "no_number": ("(no contract number yet)", "（尚未填写合同编号）"),
-    "this_window": ("open in this window", "本窗口正在填写"),
-    "continue": ("Continue", "继续填写"),
-    "discard": ("Discard", "删除"),
-    "discard_confirm": ("Delete this saved interview and all its answers from this computer?",
-                        "确定从本机删除该份已保存的问卷及其全部答案？"),
-    "unreadable": ("This saved interview cannot be read: {problem}", "无法读取该份已保存的问卷：{problem}"),
-    "new_interview": ("Start a new interview", "开始新的问卷"),
-    "session_lost": ("The interview this window was working on is no longer on this server (it was discarded, or "
-                     "the server stopped before any answer of it was saved). No blank interview was put in its place: "
-                     "choose a saved interview below, or start a new one.",
-                     "本窗口正在填写的问卷已不在本服务器上（可能已被删除，或服务器在保存其任何答案之前已停止）。"
-                     "系统未以空白问卷代替：请在下方选择已保存的问卷，或开始新的问卷。"),
-    "session_gone": ("The interview of this window is no longer on this server, so this was not saved. Open the "
-                     "start page to choose a saved interview.",
-                     "本窗口的问卷已不在本服务器上，因此本次操作未保存。请打开首页选择已保存的问卷。"),
-    "no_session": ("The interview opens only from its own pages: this request came from another site, or was not "
-                   "a page load, so no interview was opened or changed.",
-                   "问卷只能从其自身页面打开：本请求来自其他网站或并非页面加载，因此未打开或更改任何问卷。"),
-    "js_hint": ("Answers are checked as you go; the preview follows.", "答案随填随检，预览同步更新。"),
+UI: dict[str, Message] = {
+    "app": message("web.app", "contractgen"),
+    "tagline": message("web.tagline", "Bilingual contract for your order: answers stay on this computer"),
+    "language": message("web.language", "Language"),
+    "sections": message("web.sections", "Sections"),
+    "review": message("web.review", "Review and download"),
+    "load": message("web.load", "Load an answers file"),
+    "start_over": message("web.start_over", "Start over"),
+    "start_over_confirm": message("web.start_over_confirm", "Forget every answer in this window and start again"),
+    "save": message("web.save", "Save"),
+    "save_next": message("web.save_next", "Save and continue"),
+    "back": message("web.back", "Back"),
+    "section_of": message("web.section_of", "Section {n} of {total}"),
+    "required": message("web.required", "required"),
+    "choose": message("web.choose", "— choose —"),
+    "yes": message("web.yes", "Yes"),
+    "no": message("web.no", "No"),
+    "empty_uses": message("web.empty_uses", "Empty: uses {value}"),
+    "example": message("web.example", "e.g. {value}"),
+    "line": message("web.line", "Line {n}"),
+    "add_line": message("web.add_line", "Add a line"),
+    "remove_line": message("web.remove_line", "Remove line {n}"),
+    "no_lines": message("web.no_lines", "No lines yet."),
+    "errors_here": message("web.errors_here", "{n} answer(s) on this page need fixing."),
+    "preview": message("web.preview", "Preview"),
+    "document": message("web.document", "Document"),
+    "layout": message("web.layout", "Layout"),
+    "show": message("web.show", "Show"),
+    "layout_parallel": message("web.layout_parallel", "English | Chinese side by side"),
+    "layout_stacked": message("web.layout_stacked", "English, then Chinese"),
+    "layout_en": message("web.layout_en", "English only"),
+    "layout_zh": message("web.layout_zh", "Chinese only"),
+    "preview_missing": message("web.preview_missing", "The preview appears once these answers are given or fixed:"),
+    "and_more": message("web.and_more", "… and {n} more (see Review and download)"),
+    "preview_failed": message("web.preview_failed", "The preview could not be built: {message}"),
+    "preview_title": message("web.preview_title", "Preview of the document"),
+    "problems": message("web.problems", "Answers to give or fix"),
+    "no_problems": message("web.no_problems", "Every answer is valid."),
+    "risk": message("web.risk", "Pre-deposit risk summary"),
+    "risk_needs": message("web.risk_needs", "The risk summary needs valid answers for the sales contract; fix the "
+                                            "answers above first."),
+    "verdict": message("web.verdict", "Verdict"),
+    "no_findings": NO_RISK,
+    "rating": message("web.rating", "{band} · score {score} = probability {p} × impact {i}"),
+    "why": message("web.why", "Why"),
+    "fix": message("web.fix", "Fix"),
+    "clauses": message("web.clauses", "Clauses that address it"),
+    "always": CONFIRM_BANK,
+    "downloads": message("web.downloads", "Downloads"),
+    "answers_yaml": message("web.answers_yaml", "Answers file (YAML), to keep and to edit later"),
+    "answers_yaml_note": message("web.answers_yaml_note", "Always available, even when answers are missing: load it "
+                                                          "here again to go on."),
+    "build_note": message("web.build_note", "The same as `contractgen build` of the answers file gives (layout: "
+                                            "{layout})."),
+    "not_ready": message("web.not_ready", "{n} answer(s) missing or wrong for this document"),
+    "pdf_note": message("web.pdf_note", "PDFs are converted by LibreOffice and take a few seconds."),
+    "building": message("web.building", "Building the file… a PDF takes a few seconds, the whole set up to half a "
+                                        "minute."),
+    "zip": message("web.zip", "The whole set as one zip: DOCX, PDF, manifests and the answers file"),
+    "zip_not_ready": message("web.zip_not_ready", "The zip needs every document of the set to be ready."),
+    "load_intro": message("web.load_intro", "Choose an answers file (.yaml) saved earlier or written by hand; its "
+                                            "answers replace those in this window. Nothing leaves this computer."),
+    "load_button": message("web.load_button", "Load"),
+    "load_failed": message("web.load_failed", "This file cannot be loaded:"),
+    "loaded": message("web.loaded", "Loaded {file}."),
+    "loaded_problems": message("web.loaded_problems", "{n} answer(s) need fixing; they are marked in the sections."),
+    "unknown_fields": message("web.unknown_fields", "Fields this interview does not ask were kept as they are: "
+                                                    "{fields}"),
+    "no_file": message("web.no_file", "Choose a file first."),
+    "too_large": message("web.too_large", "That upload is too large: at most {size} KiB. An answers file is a few "
+                                          "KiB."),
+    "forbidden": message("web.forbidden", "This request was refused: it did not come from this page (a cross-site "
+                                          "request), or the page is too old. Reload the page and try again."),
+    "bad_host": message("web.bad_host", "This server answers only to the address it was started on."),
+    "not_found": message("web.not_found", "There is no such page."),
+    "go_back": message("web.go_back", "Back to the interview"),
+    "problem": message("web.problem", "Expected {expected}; found {found}."),
+    "problem_line": message("web.problem_line", "{where}: expected {expected}, found {found}"),
+    "problem_required": message("web.problem_required", "This answer is required."),
+    "problem_rule": message("web.problem_rule", "{rule}; found {found}."),
+    "saved": message("web.saved", "Saved interviews"),
+    "saved_intro": message("web.saved_intro", "Answers are saved on this computer as you give them (in {folder}). "
+                                              "Continue an interview, or discard it."),
+    "contract_number": message("web.contract_number", "Contract number"),
+    "last_change": message("web.last_change", "Last change"),
+    "no_number": message("web.no_number", "(no contract number yet)"),
+    "this_window": message("web.this_window", "open in this window"),
+    "continue": message("web.continue", "Continue"),
+    "discard": message("web.discard", "Discard"),
+    "discard_confirm": message("web.discard_confirm", "Delete this saved interview and all its answers from this "
+                                                      "computer?"),
+    "unreadable": message("web.unreadable", "This saved interview cannot be read: {problem}"),
+    "new_interview": message("web.new_interview", "Start a new interview"),
+    "session_lost": message("web.session_lost", "The interview this window was working on is no longer on this server "
+                                                "(it was discarded, or the server stopped before any answer of it was "
+                                                "saved). No blank interview was put in its place: choose a saved "
+                                                "interview below, or start a new one."),
+    "session_gone": message("web.session_gone", "The interview of this window is no longer on this server, so this "
+                                                "was not saved. Open the start page to choose a saved interview."),
+    "no_session": message("web.no_session", "The interview opens only from its own pages: this request came from "
+                                            "another site, or was not a page load, so no interview was opened or "
+                                            "changed."),
+    "js_hint": message("web.js_hint", "Answers are checked as you go; the preview follows."),
 }
 
 LANGS = ("en", "zh")
 
 
 def ui(key: str, lang: str, **values) -> str:
-    text = UI[key][LANGS.index(lang)]
-    return text.format(**values) if values else text
+    return getattr(UI[key](**values), lang)
 
 
 def problem_text(problem: Problem, lang: str, interview: Interview) -> str:
-    """One problem as a sentence next to its field, in the page's language."""
-    if problem.found == "nothing" and problem.expected.startswith("an answer"):
+    """One problem as a sentence next to its field, in the page's language. A cross-field rule's
+    expected is a whole sentence (the interview's own), not a noun phrase after "Expected"."""
+    if problem.found == NOTHING() and problem.expected == REQUIRED():
         return ui("problem_required", lang)
-    if lang == "zh":
-        found = found_zh(problem.found)
-        if is_rule(problem, interview):
-            return ui("problem_rule", lang, rule=expected_zh(problem, interview), found=found)
-        return ui("problem", lang, expected=expected_zh(problem, interview), found=found)
+    if problem.expected in {check.expected for check in interview.checks}:
+        return ui("problem_rule", lang, rule=problem.expected, found=problem.found)
     return ui("problem", lang, expected=problem.expected, found=problem.found)
+
+
+def problem_line(problem: Problem, lang: str) -> str:
+    """A problem of a whole file (one that cannot be loaded), where and what, in the page's language."""
+    where = f"{problem.source}: {problem.path}" if problem.path else problem.source
+    return ui("problem_line", lang, where=where, expected=problem.expected, found=problem.found)
