@@ -240,7 +240,7 @@ def test_the_matrix_places_full_prepayment_in_the_high_high_cell(write_order):
     assert row.cells[2].text == "Very High · 9 = 3 × 3\n极高 · 9分 = 3 × 3"
     assert row.cells[3].text == f"{rule.fix.en}\n{rule.fix.zh}"
     text = "\n".join(paragraphs(d))
-    assert "Verdict: Do not pay the deposit yet." in text and "结论：暂勿支付首付款。" in text
+    assert "Verdict: Do not pay the deposit yet." in text and "结论：暂勿支付预付款。" in text
     assert [c.id for c in document.sections[-1].clauses] == ["predeposit.verdict_do_not_pay"]
 
 

@@ -228,7 +228,7 @@ def test_chinese_prompts(tmp_path):
     child.sendline("2026-13-45")
     child.expect("应为：日期（YYYY-MM-DD）；实际为：'2026-13-45'")
     drive(child, RIGHT, until="payment.deposit_kind")
-    assert "首付款的性质" in child.before and "1) advance — 预付款" in child.before
+    assert "预付款的性质" in child.before and "1) advance — 预付款" in child.before
     child.sendline("2")  # earnest money, but the deposit is 30 %: the deposit is asked again, in Chinese
     child.expect("定金不得超过合同总价的20%")
     child.expect(r"\(payment\.deposit_percent\) \[30\] > ")
