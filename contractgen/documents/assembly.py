@@ -52,7 +52,22 @@ def _country(code: str) -> Text:
     return Text(Locale("en").territories.get(code, code), Locale("zh").territories.get(code, code))
 
 
-def parties(answers: dict) -> tuple[Party, ...]:
+# The party block defines the buyer's Chinese name once, when the order gives one; the clauses then say
+# 买方. Without one, the Chinese uses the English legal name everywhere (answers/chinese.py).
+DEFINED_NAME = Text("%(name_en)s", "%(name_zh)s（英文名称：%(name_en)s，以下简称“%(role)s”）")
+
+
+def _buyer_name(buyer: dict, defined: bool) -> Text:
+    name = Text(buyer.get("name_en", ""), buyer.get("name_zh", ""))
+    if not defined or not name.zh or not name.en or name.zh == name.en:
+        return name
+    values = {"name_en": name.en, "name_zh": name.zh, "role": labels.LABELS["party.buyer"].zh}
+    return Text(DEFINED_NAME.en % values, DEFINED_NAME.zh % values)
+
+
+def parties(answers: dict, defined: bool = True) -> tuple[Party, ...]:
+    """The party block; `defined`: the buyer's Chinese name with its definition (the signature block
+    repeats the plain names)."""
     buyer, supplier = answers.get("buyer") or {}, answers.get("supplier") or {}
     buyer_details = [_labelled("party.country", _country(buyer["country"]))] if buyer.get("country") else []
     if buyer.get("representative"):
@@ -63,12 +78,12 @@ def parties(answers: dict) -> tuple[Party, ...]:
     if supplier.get("legal_representative"):
         supplier_details.append(_labelled("party.legal_representative", supplier["legal_representative"]))
     contact = supplier.get("contact") or {}
-    contact_line = Text(*(", ".join(str(contact[k]) for k in (name, "phone", "email") if contact.get(k))
-                          for name in ("name", "name_zh")))
+    contact_line = Text(*(comma.join(str(contact[k]) for k in (name, "phone", "email") if contact.get(k))
+                          for name, comma in (("name", ", "), ("name_zh", "，"))))
     if contact_line.en:
         supplier_details.append(_labelled("party.contact", contact_line))
     return (
-        Party(labels.LABELS["party.buyer"], Text(buyer.get("name_en", ""), buyer.get("name_zh", "")),
+        Party(labels.LABELS["party.buyer"], _buyer_name(buyer, defined),
               Text(buyer.get("address_en", ""), buyer.get("address_zh", "")), tuple(buyer_details)),
         Party(labels.LABELS["party.seller"], Text(supplier.get("name_en", ""), supplier.get("name_zh", "")),
               Text(supplier.get("address_en", ""), supplier.get("address_zh", "")), tuple(supplier_details)),
@@ -279,8 +294,8 @@ def assemble(definition: DocumentDefinition, order: OrderContext, library: Claus
             number, selected.definition.title)
         sections.append(Section(number, heading, tuple(clauses), products, tables))
     party_list = parties(answers)
-    signature_block = {"parties": lambda: signatories(party_list),
-                       "acknowledgement": lambda: acknowledgement_signatories(party_list),
+    signature_block = {"parties": lambda: signatories(parties(answers, defined=False)),
+                       "acknowledgement": lambda: acknowledgement_signatories(parties(answers, defined=False)),
                        "buyer_check": lambda: checker_signatories(answers)}[definition.signatures]
     contract = answers.get("contract") or {}
     return check_document(Document(
