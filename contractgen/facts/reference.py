@@ -102,6 +102,8 @@ def neutral_patterns() -> tuple[re.Pattern, ...]:
 def latin_words(text: str, neutral_values=()) -> list[str]:
     """The Latin-script words of a Chinese text that are not language-neutral: not one of
     `neutral_values` (the order's codes, SKUs, e-mails, foreign names …) and not a neutral token."""
+    if not _LATIN_WORD.search(text):
+        return []
     for value in sorted({v for v in neutral_values if v}, key=len, reverse=True):
         text = text.replace(value, _HOLE)
     for pattern in neutral_patterns():

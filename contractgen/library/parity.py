@@ -89,6 +89,30 @@ def _currency_codes() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
+@cache
+def _zh_money() -> tuple[re.Pattern, re.Pattern]:
+    """(an amount in 大写 after its currency name, any currency name)."""
+    names = "|".join(map(re.escape, _currency_names()))
+    return re.compile(f"({names})({UPPERCASE_AMOUNT})"), re.compile(names)
+
+
+def _zh_amounts_in_figures(text: str) -> tuple[set, str]:
+    """Amounts in figures after a currency's Chinese name or ISO code ("美元16,000.00", "USD 16,000.00"):
+    each number is checked for a currency just before it (faster than one pattern of every name)."""
+    found, pieces, last = set(), [], 0
+    names = _currency_names()
+    for match in _PLAIN_NUMBER.finditer(text):
+        before = text[max(0, match.start() - 8):match.start()].rstrip(" ")
+        code = next((names[before[-k:]] for k in range(6, 1, -1) if before[-k:] in names), None)
+        if code is None and before[-3:] in _currency_codes() and before[-3:].isupper():
+            code = before[-3:]
+        if code is not None:
+            found.add((code, _number(match[0])))
+            pieces += [text[last:match.start()], _HOLE]
+            last = match.end()
+    return found, "".join(pieces) + text[last:]
+
+
 def read_chinese_numeral(text: str) -> int:
     """Article numbers as statutes and contracts write them: 五百八十六 → 586, 二十一 → 21, 十 → 10."""
     digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -167,12 +191,9 @@ def _en_facts(text: str) -> dict[str, set]:
 def _zh_facts(text: str) -> dict[str, set]:
     facts: dict[str, set] = {}
     facts["dates"], text = _take(_ZH_DATE, text, lambda m: datetime.date(int(m[1]), int(m[2]), int(m[3])).isoformat())
-    names = "|".join(map(re.escape, _currency_names()))
-    in_words, text = _take(re.compile(f"({names})({UPPERCASE_AMOUNT})"), text,
-                           lambda m: (_currency_names()[m[1]], read_chinese_uppercase(m[2])))
-    in_figures, text = _take(re.compile(f"({names}|[A-Z]{{3}}) ?({_NUMBER})"), text,
-                             lambda m: (_currency_names().get(m[1], m[1]), _number(m[2]))
-                             if m[1] in _currency_names() or m[1] in _currency_codes() else None)
+    in_words_pattern, any_name = _zh_money()
+    in_words, text = _take(in_words_pattern, text, lambda m: (_currency_names()[m[1]], read_chinese_uppercase(m[2])))
+    in_figures, text = _zh_amounts_in_figures(text)
     facts["amounts"] = in_words | in_figures
     facts["articles"] = set()
     for match in re.finditer(r"第[" + _ZH_NUMERAL + r"]+条(?:(?:至|、|和|及)第[" + _ZH_NUMERAL + r"]+条)*", text):
@@ -192,7 +213,7 @@ def _zh_facts(text: str) -> dict[str, set]:
     facts["percentages"] |= in_words
     facts["currencies"] = {code for code in _CODE.findall(text) if code in _currency_codes()}
     facts["currencies"] |= {code for code, _ in facts["amounts"]}
-    facts["currencies"] |= {code for name, code in _currency_names().items() if name in text}
+    facts["currencies"] |= {_currency_names()[name] for name in any_name.findall(text)}
     facts["numbers"] = ({_number(n) for n in _PLAIN_NUMBER.findall(text)} | years | numbered) - {None}
     return facts
 
