@@ -25,8 +25,9 @@ EXPECTED = {
                   "know it, so fill %(path)s", "%(source)s所填地点的中文名称：内置地名表未收录该地点，请填写%(path)s"),
     "unit": Text("the Chinese for the unit in %(source)s: the unit table (reference/units.yaml) does not know "
                  "it, so fill %(path)s", "%(source)s所填计量单位的中文：内置单位表未收录该单位，请填写%(path)s"),
-    "symbols": Text("only numbers, units and codes in %(source)s, or its Chinese in %(path)s: the Chinese "
-                    "version prints no English words", "%(source)s仅含数字、单位和代码，否则请在%(path)s填写中文：中文文本不使用英文词语"),
+    "symbols": Text("only numbers, units and codes in %(source)s: it has English words, which the Chinese "
+                    "version does not print, so fill %(path)s with its Chinese",
+                    "%(source)s仅可含数字、单位和代码：其中含有英文词语，中文文本不使用英文，请在%(path)s填写中文"),
     "marking": Text("a mark naming the buyer as the parties are named: %(source)s is empty, so the Chinese names "
                     "the buyer by its English legal name; fill %(source)s, or write the mark with the English "
                     "name (leave %(path)s out and it is written for you)",
