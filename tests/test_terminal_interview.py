@@ -46,6 +46,7 @@ ANSWERS = {
     "supplier.address_en": "Building 3, Fenghuang Industrial Zone, Fuyong, Bao'an District, Shenzhen, Guangdong, China",
     "supplier.legal_representative": "王伟",
     "supplier.contact.name": "Li Na",
+    "supplier.contact.name_zh": "李娜",
     "supplier.contact.email": "lina@huaxin.example",
     "supplier.contact.phone": "+86 755 2760 1234",
     "supplier.bank.beneficiary": "深圳市华信家居用品有限公司",

@@ -74,11 +74,13 @@ def _walk(data: dict, raw: dict, questions, prefix: str, source: str, shown, pro
 
 def _check(data: dict, raw: dict, q: Question, prefix: str, source: str) -> Problem | None:
     value = lookup(data, q.path)
+    if not value.strip():
+        return None  # nothing to print
     path = prefix + q.path
     given = has_path(raw, q.path) and lookup(raw, q.path) not in (None, "")
     origin = prefix + (q.default_from or "")
     if q.in_zh == "chinese":
-        if has_chinese(value) or not value.strip():
+        if has_chinese(value):
             return None
         return _problem(source, path, "chinese" if given or not q.default_from else "fallback", value, origin=origin)
     if q.in_zh in ("place", "unit"):
