@@ -213,11 +213,13 @@ def cmd_clauses_preview(args) -> int:
 
 
 def cmd_clauses_lint(args) -> int:
-    from .lint import lint
+    from .lint import glossary_rule, lint
 
     problems = lint(Path(args.library) if args.library else None)
     for problem in problems:
         _print(str(problem))
+    if any("the glossary forbids" in problem.message for problem in problems):
+        _print(glossary_rule())
     if problems:
         print(_say("lint_problems", n=len(problems)), file=sys.stderr)
         return 2

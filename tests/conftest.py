@@ -94,9 +94,9 @@ def rule_text(rid: str = "payment.sample", when: str = "payment.deposit_percent 
             f"  when: \"{when}\"\n"
             f"  probability: {probability}\n"
             f"  impact: {impact}\n"
-            f"  title: {{en: Deposit above 30 %, zh: 首付款高于30%}}\n"
+            f"  title: {{en: Deposit above 30 %, zh: 预付款高于30%}}\n"
             f"  why: {{en: More money at risk before you see goods., zh: \"{zh_why}\"}}\n"
-            f"  fix: {{en: Ask for 30 %., zh: 争取30%的首付款。}}\n"
+            f"  fix: {{en: Ask for 30 %., zh: 争取30%的预付款。}}\n"
             f"  clauses: {clauses}\n")
 
 

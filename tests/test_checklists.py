@@ -159,7 +159,7 @@ def test_qc_checklist_prints_the_houseware_sampling_plan(tmp_path):
     text = paragraphs(d)
     assert any("Line 1: NW-BOT-500, 500 ml vacuum insulated bottle. Lot size 5,000 pcs, inspection level II, "
                "sample size code letter L" in p for p in text)
-    assert any("第1行：NW-BOT-500，500毫升真空保温瓶。批量5,000 pcs，检验水平II，样本量字码L" in p for p in text)
+    assert any("第1行：NW-BOT-500，500毫升真空保温瓶。批量5,000 件，检验水平II，样本量字码L" in p for p in text)
     (plan,) = tables_with(d, "Defect class")
     assert [c.text for c in plan.rows[0].cells] == [
         "Defect class\n缺陷类别", "AQL\nAQL值", "Sample size\n样本量", "Accept (Ac)\n接收数（Ac）",
@@ -172,7 +172,7 @@ def test_qc_checklist_prints_the_houseware_sampling_plan(tmp_path):
     spec = table_with(d, "Line")
     cells = {c.text for r in spec.rows for c in r.cells}
     for expected in ("304 stainless steel (SUS304), food grade, inner and outer wall\n内外壁均为304食品级不锈钢（SUS304）",
-                     "Ø 70 × 250 mm, 350 g", "±0.5 mm; weight ±5 %", "Pantone 2955 C",
+                     "Ø 70 × 250 mm, 350 g", "±0.5 mm; weight ±5 %\n±0.5 mm；重量±5%", "Pantone 2955 C",
                      "Each bottle in a white gift box; 24 boxes per five-layer export carton\n"
                      "每只保温瓶装入白色彩盒；每24盒装入一个五层出口纸箱"):
         assert expected in cells, expected
@@ -240,7 +240,7 @@ def test_the_matrix_places_full_prepayment_in_the_high_high_cell(write_order):
     assert row.cells[2].text == "Very High · 9 = 3 × 3\n极高 · 9分 = 3 × 3"
     assert row.cells[3].text == f"{rule.fix.en}\n{rule.fix.zh}"
     text = "\n".join(paragraphs(d))
-    assert "Verdict: Do not pay the deposit yet." in text and "结论：暂勿支付首付款。" in text
+    assert "Verdict: Do not pay the deposit yet." in text and "结论：暂勿支付预付款。" in text
     assert [c.id for c in document.sections[-1].clauses] == ["predeposit.verdict_do_not_pay"]
 
 
@@ -333,11 +333,11 @@ def test_the_charter_names_both_contacts_and_the_overlap_in_both_languages(tmp_p
     # Seattle on 23 November 2026 is UTC−8: 08:00–17:00 there meets 08:30–17:30 Beijing time at 16:30–17:00
     for layout, expected in (
         ("en", ["Jane Doe", "jane@northwind.example", "Li Na", "lina@huaxin.example", "+86 755 2760 1234", "王伟",
-                "America/Los_Angeles (UTC−8 on 23 November 2026)", "overlap for 0.5 hours",
+                "United States (Los Angeles) Time (UTC−8 on 23 November 2026)", "overlap for 0.5 hours",
                 "16:30–17:00 the Buyer's time, which is 08:30–09:00 Beijing time, already the next day in China",
                 "Every Monday", "acknowledged within 4 hours", "WeChat"]),
-        ("zh", ["Jane Doe", "jane@northwind.example", "Li Na", "lina@huaxin.example", "+86 755 2760 1234", "王伟",
-                "America/Los_Angeles（2026年11月23日为UTC−8）", "双方工作时间重叠0.5小时",
+        ("zh", ["Jane Doe", "jane@northwind.example", "李娜", "lina@huaxin.example", "+86 755 2760 1234", "王伟",
+                "美国（洛杉矶）时间（2026年11月23日为UTC−8）", "双方工作时间重叠0.5小时",
                 "买方当地时间16:30–17:00，即北京时间次日08:30–09:00", "每周星期一", "4小时内确认收到", "微信"]),
     ):
         text = "\n".join(paragraphs(open_docx(render_docx(document, layout))))
@@ -354,7 +354,7 @@ def test_the_charter_says_when_working_days_do_not_overlap(write_order):
     _, (document,) = assemble_documents(path, ["communication_charter"])
     hours = next(c for s in document.sections for c in s.clauses if c.id == "charter.hours")
     en, zh = " ".join(hours.paragraphs_en), " ".join(hours.paragraphs_zh)
-    assert "The two working days do not overlap: the Seller's day runs from 19:30 to 04:30 the Buyer's time" in en
+    assert "The working days of the two sides do not overlap: the Seller's day runs from 19:30 to 04:30 the Buyer's time" in en
     assert "双方工作时间没有重叠：卖方的工作时间相当于买方当地时间19:30至04:30" in zh
     assert "Beijing time is 13 hours ahead" in en and "北京时间比买方当地时间早13小时" in zh
 

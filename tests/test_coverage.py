@@ -19,20 +19,13 @@ from contractgen.documents.context import order_context
 from contractgen.core.errors import ValidationError
 from contractgen.documents.selection import select
 from contractgen.core.yamlio import load_yaml_file
+from contractgen.lint import COMPANIONS  # answers that go together, so a variant stays valid
 
 from conftest import DELETE, ROOT, set_path
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 DOCUMENTS = resolve_documents(["all"])
 
-# Answers that go together, so a variant stays valid (the interview's cross-field checks).
-COMPANIONS = {
-    ("payment.balance_trigger", "letter_of_credit"): {"payment.method": "lc"},
-    ("payment.balance_trigger", "escrow"): {"payment.method": "escrow"},
-    ("payment.method", "lc"): {"payment.balance_trigger": "letter_of_credit"},
-    ("payment.method", "escrow"): {"payment.balance_trigger": "escrow"},
-    ("payment.deposit_kind", "earnest"): {"payment.deposit_percent": 20},
-}
 
 
 @lru_cache(maxsize=None)

@@ -62,7 +62,7 @@ def make_document(*, supplier_en: str = "Shenzhen Huaxin Houseware Co., Ltd.",
                 rows=tuple(ProductRow(
                     number=i, sku=f"NW-BOT-{i}00", description=Text("500 ml vacuum bottle", "500毫升真空保温瓶"),
                     specification=Text("304 stainless steel, powder coated", "304不锈钢，喷粉涂层"),
-                    quantity="5,000", unit="pcs", unit_price="3.20", amount="16,000.00", hs_code="9617.00",
+                    quantity="5,000", unit=Text("pcs", "件"), unit_price="3.20", amount="16,000.00", hs_code="9617.00",
                 ) for i in range(1, product_rows + 1)),
                 total_quantity=f"{5000 * product_rows:,}",
                 total_amount=Text(f"USD {16000 * product_rows:,}.00", f"美元{16000 * product_rows:,}.00"),

@@ -329,7 +329,7 @@ def test_check_a_bad_order_exits_3_and_explains(write_order):
     assert "[VERY HIGH 9 = 3 × 3]" in out and "[MEDIUM 4 = 2 × 2]" in out
     assert "Why: " in out and "Fix: " in out and "Payment Account (payment.account)" in out
     zh = run_cli("check", path, "--lang", "zh")
-    assert zh.returncode == 3 and "结论：暂勿支付首付款。" in zh.stdout and "个人账户" in zh.stdout
+    assert zh.returncode == 3 and "结论：暂勿支付预付款。" in zh.stdout and "个人账户" in zh.stdout
 
 
 def test_fail_on_threshold(write_order):
@@ -354,7 +354,7 @@ def test_check_json(write_order):
     report = json.loads(result.stdout)
     assert list(report) == ["format_version", "answers", "documents", "verdict", "fail_on", "failed", "findings"]
     assert report["answers"] == str(path) and report["documents"] == ["sales_contract"]
-    assert report["verdict"] == {"code": "do_not_pay", "en": "Do not pay the deposit yet", "zh": "暂勿支付首付款"}
+    assert report["verdict"] == {"code": "do_not_pay", "en": "Do not pay the deposit yet", "zh": "暂勿支付预付款"}
     assert report["fail_on"] == "high" and report["failed"] is True
     assert {f["id"] for f in report["findings"]} == expected - {"commercial.total_mismatch"}
     first = report["findings"][0]

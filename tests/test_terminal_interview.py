@@ -46,6 +46,7 @@ ANSWERS = {
     "supplier.address_en": "Building 3, Fenghuang Industrial Zone, Fuyong, Bao'an District, Shenzhen, Guangdong, China",
     "supplier.legal_representative": "王伟",
     "supplier.contact.name": "Li Na",
+    "supplier.contact.name_zh": "李娜",
     "supplier.contact.email": "lina@huaxin.example",
     "supplier.contact.phone": "+86 755 2760 1234",
     "supplier.bank.beneficiary": "深圳市华信家居用品有限公司",
@@ -240,7 +241,7 @@ def test_chinese_prompts(tmp_path):
     child.expect(r"\(products\[0\]\.unit_price\) > ")
     child.sendline("3.20")
     drive(child, RIGHT, until="payment.deposit_kind")
-    assert "首付款的性质" in child.before and "1) advance — 预付款" in child.before
+    assert "预付款的性质" in child.before and "1) advance — 预付款" in child.before
     child.sendline("2")  # earnest money, but the deposit is 30 %: the deposit is asked again, in Chinese
     child.expect("定金不得超过合同总价的20%")
     child.expect(r"\(payment\.deposit_percent\) \[30\] > ")

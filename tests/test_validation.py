@@ -108,7 +108,7 @@ def test_defaults_are_filled(write_order, interview):
     data = load_answers(write_order({"quality.inspection_level": DELETE, "contract.place_of_signing_zh": DELETE}),
                         interview).data
     assert data["quality"]["inspection_level"] == "II"
-    assert data["contract"]["place_of_signing_zh"] == data["contract"]["place_of_signing"]
+    assert data["contract"]["place_of_signing_zh"] == "深圳"  # the gazetteer's name for Shenzhen
 
 
 def test_missing_section_lists_its_required_fields(write_order, interview):
@@ -120,8 +120,8 @@ def test_missing_section_lists_its_required_fields(write_order, interview):
 
 def test_tooling_is_optional_but_complete_when_given(write_order, interview):
     assert "tooling" not in load_answers(write_order({"tooling": DELETE}), interview).data
-    problem = only_problem(write_order({"tooling.marking": DELETE}), interview)
-    assert problem.path == "tooling.marking"
+    problem = only_problem(write_order({"tooling.return_within_days": DELETE}), interview)
+    assert problem.path == "tooling.return_within_days"
 
 
 def test_unknown_field_is_a_warning_with_a_suggestion(write_order, interview):

@@ -6,6 +6,8 @@ Phases, in order (`examine` runs them):
    (a decimal is read from the number's source text, `fob` becomes `FOB`, "5" becomes 5);
 2. fill (below): defaults and `default_from` for shown questions that have no answer;
 3. schema (schema.py): the cerberus schema derived from the questions that are shown, validated;
+   then chinese.py: a text the Chinese version would print in English is refused, naming the `_zh` field
+   to fill (a place or unit left out takes the gazetteer's or unit table's Chinese);
 4. checks (below): the interview's cross-field rules, on fields that passed 2–3.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..core.messages import message
 from ..core.paths import has_path, lookup, make_parents, set_path
 from ..facts.derived import total_problem
 from ..interview.definitions import Block, Interview, Question
+from .chinese import chinese_problems
 from .coerce import check_sections, coerce_answers, coerce_value, describe
 from .paths import suggestion, unknown_paths
 from .schema import schema_problems
@@ -115,6 +118,10 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
     presence = tuple(block_present(b, data) for b in interview.blocks)
     reported = {p.path for p in problems}
     problems += schema_problems(interview, data, source, presence, lambda q: is_shown(q, data), reported)
+    failed = {p.path for p in problems}
+    present = tuple(q for block, questions in questions_by_block if _block_present(block, data) for q in questions)
+    problems += [p for p in chinese_problems(data, raw, present, source, lambda q: _shown(q, data))
+                 if p.path not in failed]
     failed = {p.path for p in problems}
 
     for check in interview.checks:

@@ -1,7 +1,7 @@
 """Where the bundled data folders are.
 
 In the source checkout they sit beside the package (clause_library/, templates/, interviews/,
-translations/, examples/, risk_rules/); the wheel copies them into the package itself (see pyproject.toml), so an
+translations/, examples/, risk_rules/, reference/: the gazetteer and the unit table); the wheel copies them into the package itself (see pyproject.toml), so an
 installed contractgen works from any directory.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-DATA_FOLDERS = ("clause_library", "templates", "interviews", "translations", "examples", "risk_rules")
+DATA_FOLDERS = ("clause_library", "templates", "interviews", "translations", "examples", "risk_rules", "reference")
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # contractgen/, from contractgen/core/
 

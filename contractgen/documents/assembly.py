@@ -13,6 +13,7 @@ from ..risk.assess import BAND_TEXT, band
 from .context import OrderContext
 from ..core.errors import LibraryError
 from ..library.filters import amount_in_words, format_amount, format_aql, format_date_long, format_money, format_number
+from .bilingual import check_document
 from .manifest import document_manifest
 from ..core.text import Text
 from .model import Clause, Document, Party, ProductRow, ProductTable, Section, Signatory, Table
@@ -51,7 +52,22 @@ def _country(code: str) -> Text:
     return Text(Locale("en").territories.get(code, code), Locale("zh").territories.get(code, code))
 
 
-def parties(answers: dict) -> tuple[Party, ...]:
+# The party block defines the buyer's Chinese name once, when the order gives one; the clauses then say
+# 买方. Without one, the Chinese uses the English legal name everywhere (answers/chinese.py).
+DEFINED_NAME = Text("%(name_en)s", "%(name_zh)s（英文名称：%(name_en)s，以下简称“%(role)s”）")
+
+
+def _buyer_name(buyer: dict, defined: bool) -> Text:
+    name = Text(buyer.get("name_en", ""), buyer.get("name_zh", ""))
+    if not defined or not name.zh or not name.en or name.zh == name.en:
+        return name
+    values = {"name_en": name.en, "name_zh": name.zh, "role": labels.LABELS["party.buyer"].zh}
+    return Text(DEFINED_NAME.en % values, DEFINED_NAME.zh % values)
+
+
+def parties(answers: dict, defined: bool = True) -> tuple[Party, ...]:
+    """The party block; `defined`: the buyer's Chinese name with its definition (the signature block
+    repeats the plain names)."""
     buyer, supplier = answers.get("buyer") or {}, answers.get("supplier") or {}
     buyer_details = [_labelled("party.country", _country(buyer["country"]))] if buyer.get("country") else []
     if buyer.get("representative"):
@@ -62,11 +78,12 @@ def parties(answers: dict) -> tuple[Party, ...]:
     if supplier.get("legal_representative"):
         supplier_details.append(_labelled("party.legal_representative", supplier["legal_representative"]))
     contact = supplier.get("contact") or {}
-    contact_line = ", ".join(str(contact[k]) for k in ("name", "phone", "email") if contact.get(k))
-    if contact_line:
+    contact_line = Text(*(comma.join(str(contact[k]) for k in (name, "phone", "email") if contact.get(k))
+                          for name, comma in (("name", ", "), ("name_zh", "，"))))
+    if contact_line.en:
         supplier_details.append(_labelled("party.contact", contact_line))
     return (
-        Party(labels.LABELS["party.buyer"], Text(buyer.get("name_en", ""), buyer.get("name_zh", "")),
+        Party(labels.LABELS["party.buyer"], _buyer_name(buyer, defined),
               Text(buyer.get("address_en", ""), buyer.get("address_zh", "")), tuple(buyer_details)),
         Party(labels.LABELS["party.seller"], Text(supplier.get("name_en", ""), supplier.get("name_zh", "")),
               Text(supplier.get("address_en", ""), supplier.get("address_zh", "")), tuple(supplier_details)),
@@ -104,7 +121,8 @@ def product_table(context: dict) -> ProductTable:
         ProductRow(number=line["number"], sku=line["sku"],
                    description=Text(line["description_en"], line["description_zh"]),
                    specification=Text(line.get("specification_en", ""), line.get("specification_zh", "")),
-                   quantity=format_number(line["quantity"]), unit=line.get("unit", ""),
+                   quantity=format_number(line["quantity"]),
+                   unit=Text(line.get("unit", ""), line.get("unit_zh") or line.get("unit", "")),
                    unit_price=format_amount(line["unit_price"], currency),
                    amount=format_amount(line["amount"], currency), hs_code=line.get("hs_code", ""))
         for line in context["lines"])
@@ -184,9 +202,10 @@ def aql_plan_tables(context: dict) -> tuple[Table, ...]:
         if not plan:
             continue
         values = {"number": line["number"], "sku": line["sku"], "lot": format_number(plan["lot_size"]),
-                  "unit": line.get("unit", ""), "level": plan["level"], "code": plan["code"]}
-        title = Text(_tidy(caption.en % {**values, "description": line["description_en"]}),
-                     _tidy(caption.zh % {**values, "description": line["description_zh"]}))
+                  "level": plan["level"], "code": plan["code"]}
+        unit_zh = line.get("unit_zh") or line.get("unit", "")
+        title = Text(_tidy(caption.en % {**values, "unit": line.get("unit", ""), "description": line["description_en"]}),
+                     _tidy(caption.zh % {**values, "unit": unit_zh, "description": line["description_zh"]}))
         rows = tuple((name, _same(format_aql(plan[key]["aql"])), _same(format_number(plan[key]["sample_size"])),
                       _same(plan[key]["accept"]), _same(plan[key]["reject"]), _EMPTY, labels.LABELS["check.pass_fail"])
                      for key, name in classes)
@@ -208,9 +227,9 @@ def spec_check_table(context: dict) -> tuple[Table, ...]:
     for line in context.get("lines") or ():
         points = ((labels.LABELS["spec.specification"], required(line, "specification_en", "specification_zh")),
                   (labels.LABELS["spec.material"], required(line, "material_en", "material_zh")),
-                  (labels.LABELS["spec.dimensions"], required(line, "dimensions", "dimensions")),
-                  (labels.LABELS["spec.tolerance"], required(line, "tolerance", "tolerance")),
-                  (labels.LABELS["spec.colour"], required(line, "colour_reference", "colour_reference")),
+                  (labels.LABELS["spec.dimensions"], required(line, "dimensions", "dimensions_zh")),
+                  (labels.LABELS["spec.tolerance"], required(line, "tolerance", "tolerance_zh")),
+                  (labels.LABELS["spec.colour"], required(line, "colour_reference", "colour_reference_zh")),
                   (labels.LABELS["spec.finish"], required(line, "finish_en", "finish_zh")))
         for index, (point, value) in enumerate(points):
             where = _same(f"{line['number']} · {line['sku']}") if index == 0 else _EMPTY
@@ -275,13 +294,13 @@ def assemble(definition: DocumentDefinition, order: OrderContext, library: Claus
             number, selected.definition.title)
         sections.append(Section(number, heading, tuple(clauses), products, tables))
     party_list = parties(answers)
-    signature_block = {"parties": lambda: signatories(party_list),
-                       "acknowledgement": lambda: acknowledgement_signatories(party_list),
+    signature_block = {"parties": lambda: signatories(parties(answers, defined=False)),
+                       "acknowledgement": lambda: acknowledgement_signatories(parties(answers, defined=False)),
                        "buyer_check": lambda: checker_signatories(answers)}[definition.signatures]
     contract = answers.get("contract") or {}
-    return Document(
+    return check_document(Document(
         kind=definition.id, title=definition.title, reference=str(contract.get("number", "")),
         date=contract["date"].isoformat() if contract.get("date") else "1980-01-01",
         heading_lines=heading_lines(answers), parties=party_list, sections=tuple(sections),
         signatories=signature_block(), labels=dict(labels.LABELS),
-        manifest=document_manifest(definition.id, answers, used, library.sha256))
+        manifest=document_manifest(definition.id, answers, used, library.sha256)), answers, order.interview)

@@ -26,7 +26,7 @@ class ProductRow:
     description: Text
     specification: Text
     quantity: str  # formatted, e.g. "5,000"
-    unit: str
+    unit: Text  # "pcs" / "件" (products[].unit_zh, from the unit table when left out)
     unit_price: str  # formatted number without currency, e.g. "3.20"
     amount: str  # formatted number without currency
     hs_code: str

@@ -4,6 +4,7 @@ Pure functions on exact decimals; no currency knowledge here (see filters.py).
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 LIMIT = 10**16  # amounts must be below this (up to 仟万亿 / thousands of trillions)
@@ -91,6 +92,48 @@ def chinese_uppercase(amount: Decimal | int) -> str:
     if fen:
         text += _ZH_DIGITS[fen] + "分"
     return text
+
+
+_ZH_DIGIT_VALUES = {ch: i for i, ch in enumerate(_ZH_DIGITS)}
+_ZH_UNIT_VALUES = {"拾": 10, "佰": 100, "仟": 1000}
+# One 大写 amount as chinese_uppercase writes it (the currency name is not part of it).
+UPPERCASE_AMOUNT = ("(?:[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元(?:整|零?[壹贰叁肆伍陆柒捌玖]角(?:[壹贰叁肆伍陆柒捌玖]分)?"
+                    "|零?[壹贰叁肆伍陆柒捌玖]分)?|[壹贰叁肆伍陆柒捌玖]角(?:[壹贰叁肆伍陆柒捌玖]分)?|[壹贰叁肆伍陆柒捌玖]分)")
+
+
+def _zh_read_integer(text: str) -> int:
+    """壹万陆仟 → 16000; the inverse of _zh_integer (零 is only a spacer)."""
+    total = wan = section = digit = 0
+    pending = False  # a digit read that no unit has taken yet
+    for ch in text:
+        if ch in _ZH_DIGIT_VALUES:
+            if pending and ch != "零":
+                raise ValueError(f"two digits in a row in {text!r}")
+            digit, pending = _ZH_DIGIT_VALUES[ch], ch != "零"
+        elif ch in _ZH_UNIT_VALUES:
+            if not pending:
+                raise ValueError(f"{ch} without a digit in {text!r}")
+            section += digit * _ZH_UNIT_VALUES[ch]
+            digit, pending = 0, False
+        elif ch == "万":
+            wan, section, digit, pending = (section + digit) * 10**4, 0, 0, False
+        elif ch == "亿":
+            total, wan, section, digit, pending = (total + wan + section + digit) * 10**8, 0, 0, 0, False
+        else:
+            raise ValueError(f"{ch!r} is not a 大写 numeral in {text!r}")
+    return total + wan + section + digit
+
+
+def read_chinese_uppercase(text: str) -> Decimal:
+    """The amount a 大写 text states: 壹万陆仟元整 → 16000, 壹仟陆佰捌拾元零叁角贰分 → 1680.32, 零元整 → 0.
+    The reader the bilingual parity check uses to compare a Chinese amount in words with the English."""
+    if not text or not re.fullmatch(UPPERCASE_AMOUNT, text):
+        raise ValueError(f"not a 大写 amount: {text!r}")
+    whole, _, fraction = text.rpartition("元") if "元" in text else ("", "", text)
+    yuan = _zh_read_integer(whole) if whole else 0
+    cents = sum(_ZH_DIGIT_VALUES[digit] * (10 if unit == "角" else 1)
+                for digit, unit in re.findall(r"([壹贰叁肆伍陆柒捌玖])(角|分)", fraction))
+    return Decimal(yuan * 100 + cents) / 100
 
 
 _EN_ONES = (

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import get_timezone_location
 from babel.numbers import get_currency_precision
 
 from . import aql
@@ -18,7 +19,7 @@ DERIVED_NAMES = frozenset({"lines", "total_amount", "total_quantity", "deposit_a
                            "balance_amount", "late_penalty_cap_amount", "label", "term", "work_overlap", "risk"})
 # Derived values that are mappings, and the keys under them a clause may use (docs/formats.md).
 DERIVED_FIELDS = {
-    "work_overlap": frozenset({"buyer_time_zone", "china_time_zone", "minutes", "hours", "buyer_from", "buyer_to",
+    "work_overlap": frozenset({"buyer_time_zone", "buyer_zone_en", "buyer_zone_zh", "china_time_zone", "minutes", "hours", "buyer_from", "buyer_to",
                                "china_from", "china_to", "china_day_offset", "supplier_start_local",
                                "supplier_end_local", "buyer_utc_offset", "china_utc_offset", "hours_apart",
                                "china_is_ahead", "shifts"}),
@@ -143,6 +144,9 @@ def work_overlap(answers: dict) -> dict | None:
     january, july = (dt.datetime(date.year, month, 15, 12, tzinfo=buyer_tz) for month in (1, 7))
     out = {
         "buyer_time_zone": zone,
+        # the zone as people say it, from CLDR: "Germany (Berlin) Time" / "德国（柏林）时间"
+        "buyer_zone_en": get_timezone_location(zone, locale="en"),
+        "buyer_zone_zh": get_timezone_location(zone, locale="zh_CN"),
         "china_time_zone": CHINA_TIME_ZONE,
         "minutes": 0,
         "hours": Decimal(0),

@@ -17,6 +17,18 @@ from ..core.text import Text
 from ..core.resources import data_path
 from ..core.yamlio import load_yaml_file
 
+# How a text answer may appear in the Chinese text (`in_zh:` on a string or text question):
+#   neutral  printed as written: language-neutral by definition (a code, SKU, e-mail, phone, standard
+#            number, registered trademark, a foreign person's or company's name)
+#   chinese  Chinese text: refused unless it holds Chinese characters (a `_zh` field, a Chinese legal name)
+#   name     a legal name in Chinese; when left out it falls back (default_from) to the name as registered
+#   place    the Chinese name of a place; when left out, the gazetteer's name for the English (default_from)
+#   unit     the Chinese of a unit of quantity; when left out, the unit table's (pcs → 件)
+#   symbols  when left out, the English (default_from) stands only if it is numbers, units and codes
+#   english  English only, never printed in the Chinese text (its `_zh` field is)
+IN_ZH_KINDS = frozenset({"neutral", "chinese", "name", "place", "unit", "symbols", "english"})
+TEXT_TYPES = frozenset({"string", "text"})
+
 QUESTION_TYPES = frozenset({"string", "text", "integer", "decimal", "percent", "date", "boolean", "choice",
                             "email", "country", "currency", "uscc", "list"})
 
@@ -44,6 +56,7 @@ class Question:
     item: tuple["Question", ...] = ()  # the questions of one list entry
     min_items: int = 0
     max_items: int | None = None
+    in_zh: str | None = None  # one of IN_ZH_KINDS, on a string or text question
 
     def choice(self, value) -> Choice | None:
         return next((c for c in self.choices if c.value == value), None)
@@ -119,6 +132,12 @@ def _question(raw: dict, where: str) -> Question:
     item = tuple(_question(q, f"{where}[]") for q in raw.get("item") or ())
     if qtype == "list" and not item:
         raise LibraryError(f"{where}: a list question needs item questions")
+    in_zh = raw.get("in_zh")
+    if in_zh is not None and (in_zh not in IN_ZH_KINDS or qtype not in TEXT_TYPES):
+        raise LibraryError(f"{where}: in_zh is for a string or text question, one of "
+                           f"{', '.join(sorted(IN_ZH_KINDS))}; found {in_zh!r} on a {qtype} question")
+    if in_zh in ("name", "place", "unit", "symbols") and not raw.get("default_from"):
+        raise LibraryError(f"{where}: in_zh: {in_zh} falls back to another answer: it needs default_from")
     rules = raw.get("rules") or {}
     if not isinstance(rules, dict):
         raise LibraryError(f"{where}: rules must be a mapping, found {rules!r}")
@@ -129,7 +148,7 @@ def _question(raw: dict, where: str) -> Question:
         default_from=raw.get("default_from"), example=raw.get("example"),
         show_if=_expression(raw.get("show_if"), where, "show_if"), rules=dict(rules),
         expected=_text(raw.get("expected"), where, "expected", required=False), choices=choices,
-        item=item, min_items=int(raw.get("min_items", 0)), max_items=raw.get("max_items"))
+        item=item, min_items=int(raw.get("min_items", 0)), max_items=raw.get("max_items"), in_zh=in_zh)
 
 
 def _block(path: Path) -> Block:

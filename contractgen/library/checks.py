@@ -12,6 +12,7 @@ from ..facts.derived import DERIVED_FIELDS, DERIVED_NAMES
 from ..core.errors import LibraryError
 from ..core.expressions import sandbox_escapes
 from ..interview.definitions import available_interviews, load_interview
+from .glossary import forbidden_variants
 
 LINE_FIELDS = frozenset({"number", "amount", "aql"})  # what `lines[]` adds to a product line
 
@@ -67,6 +68,7 @@ def _text_problems(clause: LibraryClause) -> list[str]:
                 messages.append(f"approved clause has no {lang.upper()} text")
             if not getattr(clause.title, lang).strip():
                 messages.append(f"approved clause has no {lang.upper()} title")
+    messages += [f"ZH {variant}" for variant in forbidden_variants(f"{clause.title.zh}\n{clause.text.zh}")]
     for lang, template in zip(("en", "zh"), clause.templates):
         if template is not None:
             messages += [f"{lang.upper()} text {escape}" for escape in

@@ -176,7 +176,7 @@ def read_library(folder: Path | None = None) -> tuple[ClauseLibrary, list[LintPr
     folder = Path(folder or data_path("clause_library"))
     problems: list[LintProblem] = []
     clauses: dict[str, LibraryClause] = {}
-    for path in sorted(folder.rglob("*.yaml")):
+    for path in sorted(folder.glob("*/**/*.yaml")):  # clauses live in topic folders; glossary.yaml is beside them
         clause = read_clause(path, folder, problems)
         if clause is None:
             continue

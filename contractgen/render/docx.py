@@ -304,7 +304,7 @@ class _View:
             "columns": columns,
             "rows": [{"no": r.number, "sku": r.sku, "description": self.stacked(r.description),
                       "specification": self.stacked(r.specification), "quantity": r.quantity,
-                      "unit": r.unit, "unit_price": r.unit_price, "amount": r.amount,
+                      "unit": self.stacked(r.unit), "unit_price": r.unit_price, "amount": r.amount,
                       "hs_code": r.hs_code} for r in table.rows],
             "total_label": self.stacked(self.label("table.total")),
             "total_quantity": table.total_quantity,

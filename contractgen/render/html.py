@@ -132,7 +132,7 @@ class _Page:
         for r in table.rows:
             cells = [f'<td class="num">{r.number}</td>', f"<td>{_e(r.sku)}</td>",
                      f"<td>{_cell(r.description, self.langs)}</td>", f"<td>{_cell(r.specification, self.langs)}</td>",
-                     f'<td class="num">{_e(r.quantity)}</td>', f"<td>{_e(r.unit)}</td>",
+                     f'<td class="num">{_e(r.quantity)}</td>', f"<td>{_cell(r.unit, self.langs)}</td>",
                      f'<td class="num">{_e(r.unit_price)}</td>', f'<td class="num">{_e(r.amount)}</td>',
                      f"<td>{_e(r.hs_code)}</td>"]
             rows.append("<tr>" + "".join(cells) + "</tr>")

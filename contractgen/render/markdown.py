@@ -56,7 +56,7 @@ def render_markdown(document: Document, layout: str = "parallel") -> bytes:
             out.append("|" + "---|" * len(head))
             for row in table.rows:
                 cells = [str(row.number), _escape(row.sku), _pick(row.description, langs, "<br>"),
-                         _pick(row.specification, langs, "<br>"), row.quantity, _escape(row.unit), row.unit_price,
+                         _pick(row.specification, langs, "<br>"), row.quantity, _cell(row.unit, langs), row.unit_price,
                          row.amount, _escape(row.hs_code)]
                 out.append("| " + " | ".join(cells) + " |")
             out += ["", f"{_pick(labels['table.total'], langs)}: {_pick(table.total_amount, langs)}  ",

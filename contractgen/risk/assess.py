@@ -23,9 +23,9 @@ BAND_MIN_SCORE = {"low": 1, "medium": 3, "high": 6, "very-high": 9}
 BAND_TEXT = {"low": Text("Low", "低"), "medium": Text("Medium", "中"), "high": Text("High", "高"),
              "very-high": Text("Very High", "极高")}
 VERDICTS = {
-    "do_not_pay": Text("Do not pay the deposit yet", "暂勿支付首付款"),
-    "fix_first": Text("Fix these before paying the deposit", "支付首付款前，请先解决以下问题"),
-    "ok": Text("OK to pay the deposit", "可以支付首付款"),
+    "do_not_pay": Text("Do not pay the deposit yet", "暂勿支付预付款"),
+    "fix_first": Text("Fix these before paying the deposit", "支付预付款前，请先解决以下问题"),
+    "ok": Text("OK to pay the deposit", "可以支付预付款"),
 }
 
 
