@@ -10,29 +10,27 @@ that names the buyer in Chinese when no party block defines a Chinese name is re
 from __future__ import annotations
 
 from ..core.errors import Problem
+from ..core.messages import as_typed, message
 from ..core.paths import has_path, lookup, set_path
 from ..core.text import Text, has_chinese
 from ..facts.reference import latin_words, place_zh, unit_zh
 from ..interview.definitions import Question
 
-# What each refusal expects, in words; %(…)s are the field paths.
+# What each refusal expects, in words; {path} and {source} are field paths.
 EXPECTED = {
-    "chinese": Text("Chinese text: the Chinese version prints no English; write %(path)s in Chinese",
-                    "中文：中文文本不使用英文，请用中文填写%(path)s"),
-    "fallback": Text("the Chinese for %(source)s: the Chinese version prints no English, so fill %(path)s",
-                     "%(source)s的中文：中文文本不使用英文，请填写%(path)s"),
-    "place": Text("the Chinese name of the place in %(source)s: the gazetteer (reference/places.yaml) does not "
-                  "know it, so fill %(path)s", "%(source)s所填地点的中文名称：内置地名表未收录该地点，请填写%(path)s"),
-    "unit": Text("the Chinese for the unit in %(source)s: the unit table (reference/units.yaml) does not know "
-                 "it, so fill %(path)s", "%(source)s所填计量单位的中文：内置单位表未收录该单位，请填写%(path)s"),
-    "symbols": Text("only numbers, units and codes in %(source)s: it has English words, which the Chinese "
-                    "version does not print, so fill %(path)s with its Chinese",
-                    "%(source)s仅可含数字、单位和代码：其中含有英文词语，中文文本不使用英文，请在%(path)s填写中文"),
-    "marking": Text("a mark naming the buyer as the parties are named: %(source)s is empty, so the Chinese names "
-                    "the buyer by its English legal name; fill %(source)s, or write the mark with the English "
-                    "name (leave %(path)s out and it is written for you)",
-                    "标识中的买方名称须与合同当事人名称一致：%(source)s未填写，中文文本以买方英文法定名称称呼买方；请填写%(source)s，"
-                    "或以英文名称书写标识（不填%(path)s则自动生成）"),
+    "chinese": message("expected.zh.chinese",
+                       "Chinese text: the Chinese version prints no English; write {path} in Chinese"),
+    "fallback": message("expected.zh.fallback",
+                        "the Chinese for {source}: the Chinese version prints no English, so fill {path}"),
+    "place": message("expected.zh.place", "the Chinese name of the place in {source}: the gazetteer "
+                     "(reference/places.yaml) does not know it, so fill {path}"),
+    "unit": message("expected.zh.unit", "the Chinese for the unit in {source}: the unit table "
+                    "(reference/units.yaml) does not know it, so fill {path}"),
+    "symbols": message("expected.zh.symbols", "only numbers, units and codes in {source}: it has English words, "
+                       "which the Chinese version does not print, so fill {path} with its Chinese"),
+    "marking": message("expected.zh.marking", "a mark naming the buyer as the parties are named: {source} is "
+                       "empty, so the Chinese names the buyer by its English legal name; fill {source}, or write "
+                       "the mark with the English name (leave {path} out and it is written for you)"),
 }
 # The ownership mark written when the order leaves tooling.marking out.
 MARKING = Text("Property of %(en)s", "%(zh)s所有")
@@ -40,7 +38,7 @@ MARKING_WORDS = ("所有", "财产", "归", "的", "模具")  # the Chinese of a
 
 
 def _problem(source: str, path: str, key: str, found, origin: str = "") -> Problem:
-    return Problem(source, path, EXPECTED[key].en % {"path": path, "source": origin}, repr(found))
+    return Problem(source, path, EXPECTED[key](path=path, source=origin), as_typed(repr(found)))
 
 
 def chinese_problems(data: dict, raw: dict, questions: tuple[Question, ...], source: str, shown) -> list[Problem]:

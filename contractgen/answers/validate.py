@@ -119,8 +119,8 @@ def examine(raw: dict, interview: Interview, source: str) -> tuple[dict, list[Pr
     reported = {p.path for p in problems}
     problems += schema_problems(interview, data, source, presence, lambda q: is_shown(q, data), reported)
     failed = {p.path for p in problems}
-    present = tuple(q for block, questions in questions_by_block if _block_present(block, data) for q in questions)
-    problems += [p for p in chinese_problems(data, raw, present, source, lambda q: _shown(q, data))
+    present = tuple(q for block, questions in questions_by_block if block_present(block, data) for q in questions)
+    problems += [p for p in chinese_problems(data, raw, present, source, lambda q: is_shown(q, data))
                  if p.path not in failed]
     failed = {p.path for p in problems}
 
