@@ -71,7 +71,7 @@ UI: dict[str, tuple[str, str]] = {
     "build_note": ("The same as `contractgen build` of the answers file gives (layout: {layout}).",
                    "与对该答案文件运行 `contractgen build` 的结果相同（版式：{layout}）。"),
     "not_ready": ("{n} answer(s) missing or wrong for this document", "本文件尚有{n}处答案缺失或有误"),
-    "pdf_note": ("PDFs are converted by LibreOffice and take a few seconds.", "PDF由LibreOffice转换，需要几秒钟。"),
+    "pdf_note": ("PDFs are typeset from the same document and take under a second.", "PDF由同一文件排版生成，不到一秒。"),
     "building": ("Building the file… a PDF takes a few seconds, the whole set up to half a minute.",
                  "正在生成文件……PDF需要几秒钟，全套文件最长约需半分钟。"),
     "zip": ("The whole set as one zip: DOCX, PDF, manifests and the answers file",
