@@ -24,9 +24,11 @@ from ..documents.model import Clause, Document, Party, ProductTable, Signatory, 
 from . import layout_languages
 
 TEMPLATE = data_path("templates", "typst", "house.typ")
-# The house fonts: Times New Roman's metric twin and the Simplified Chinese serif LibreOffice draws for
-# SimSun on Linux; a character neither has (the checklists' ☐) falls back to another installed font.
-FONTS = {"Liberation Serif": "fonts-liberation2", "Noto Serif CJK SC": "fonts-noto-cjk"}
+# The house fonts: Times New Roman's metric twin, the Simplified Chinese serif LibreOffice draws for SimSun
+# on Linux, and DejaVu Sans for the symbols neither has (the checklists' ☐; Typst's own fallback left it
+# out of the text layer).
+FONTS = {"Liberation Serif": "fonts-liberation2", "Noto Serif CJK SC": "fonts-noto-cjk",
+         "DejaVu Sans": "fonts-dejavu-core"}
 _OTHER = {"en": "zh", "zh": "en"}
 _COLUMNS = ("no", "sku", "description", "specification", "quantity", "unit", "unit_price", "amount", "hs_code")
 
