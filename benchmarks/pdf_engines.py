@@ -157,7 +157,8 @@ class WarmLibreOffice:
                 self.start()
                 self.restarts += 1
             try:
-                pdf = self.client.convert(indata=docx, convert_to="pdf")
+                # update_index=False: our documents have no index to refresh, and refreshing re-lays them out
+                pdf = self.client.convert(indata=docx, convert_to="pdf", update_index=False)
                 self.converted += 1
                 return pdf
             except Exception:  # noqa: BLE001 - a crash or a hang (unoserver's timeout ends it): restart once
@@ -353,15 +354,18 @@ def main() -> None:
     what = (f"{count} documents (the {len(CONTRACTS)} contract documents of {args.repeat} orders like each of "
             f"the {len(EXAMPLES)} examples, no two alike), layout {args.layout}")
     print(f"machine: {os.cpu_count()} cores; {what}", flush=True)
+    before = os.getloadavg()[0]
     results = measure(processes, args.repeat, args.layout, tuple(args.engines.split(",")))
+    load = f"load average {before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     text = table(results, processes)
-    print(text)
+    print(f"{text}\n{load}")
     if args.write:
         args.write.write_text(
             f"# PDF engines compared\n\nMeasured {dt.date.today().isoformat()} by `python benchmarks/pdf_engines.py "
             f"--write {args.write.name}`: {what}; {os.cpu_count()} cores. docs/s counts from handing the documents "
             f"to fresh worker processes to the last PDF back, DOCX rendering included where the engine needs it; "
-            f"the text layer is checked on one set.\n\n{text}\n", encoding="utf-8")
+            f"the text layer is checked on one set; {load} (on a shared machine the docs/s fall with the load, the CPU "
+            f"seconds per document barely move).\n\n{text}\n", encoding="utf-8")
         print(f"written: {args.write}")
 
 
