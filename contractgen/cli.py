@@ -279,7 +279,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub = command("demo", cmd_demo, "build the full document set for the bundled example order")
     output_options(sub, "contractgen-demo")
-    sub.add_argument("--no-pdf", action="store_true", help="skip the PDFs (they need LibreOffice)")
+    sub.add_argument("--no-pdf", action="store_true", help="skip the PDFs (they need the Chinese fonts)")
 
     sub = command("init", cmd_init, "write a commented answers skeleton for an interview")
     sub.add_argument("interview", choices=interviews, metavar="INTERVIEW", help=interview_help)

@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$PYTHON" -m venv "$tmp/venv"
 "$tmp/venv/bin/python" -m pip install -q --upgrade pip
 # The build backend and what hatch_build.py imports, resolved with the rest so the wheel build is pinned too.
-"$tmp/venv/bin/python" -m pip install -q -e '.[test]' hatchling babel
+"$tmp/venv/bin/python" -m pip install -q -e '.[test,bench]' hatchling babel
 {
   echo "# The lock: exact versions for every install (scripts/setup.sh passes it as PIP_CONSTRAINT, which"
   echo "# also pins the isolated build of the wheel). Made by scripts/lock.sh with $("$tmp/venv/bin/python" -V);"

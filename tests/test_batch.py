@@ -469,7 +469,6 @@ def _xlsx_of_copies(template: Path, path: Path, count: int) -> None:
     wb.save(path)
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="PDF output needs LibreOffice (scripts/setup.sh)")
 def test_pdf_for_a_chunk_of_orders(template, tmp_path):
     _xlsx_of_copies(template, tmp_path / "orders.xlsx", 2)
     result = run_cli("batch", tmp_path / "orders.xlsx", "-o", tmp_path / "out", "--format", "docx,pdf", "--jobs", "1")

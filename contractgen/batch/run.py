@@ -38,7 +38,7 @@ from ..answers.load import answers_from_mapping, known_answer_paths
 from ..answers.coerce import NONE
 from . import lifeline
 from ..build import assemble_set, check_output_options, interview_for, resolve_documents, set_files
-from ..render.formats import output_stem, render, render_all
+from ..render.formats import render_all
 from ..core.errors import ContractgenError, InputError, Problem, ValidationError
 from ..core.messages import as_typed, message
 from ..core.output import atomic_write, write_files
@@ -130,58 +130,22 @@ def _build_chunk(chunk, documents, formats, layout, outdir) -> list[_Result]:
     return _render_chunk(chunk, documents, formats, layout, Path(outdir))
 
 
-def _render_chunk(chunk, documents, formats, layout, outdir: Path, stopping=lambda: False) -> list[_Result]:
+def _render_chunk(chunk, documents, formats, layout, outdir: Path) -> list[_Result]:
     results: list[_Result] = []
     prepared = []  # (index, number, documents, {stem: {format: bytes}})
     for index, number, packed in chunk:
         try:
             docs = assemble_set(pickle.loads(packed), documents, number)
-            rendered = render_all(docs, [f for f in formats if f != "pdf"], layout)
+            rendered = render_all(docs, formats, layout)
             prepared.append((index, number, docs, rendered))
         except Exception as exc:  # one order's fault must not stop the chunk
             results.append(_failure(index, exc))
-    if "pdf" in formats:
-        prepared, failed = _add_pdfs(prepared, layout, stopping)
-        results += failed
     for index, number, docs, rendered in prepared:
         files, updates = set_files(docs, rendered, layout, outdir / number)
         clauses = list(dict.fromkeys(f"{c['id']}@{c['version']}" for doc in docs for c in doc.manifest["clauses"]))
         results.append(_Result(index, {str(p.relative_to(outdir)): data for p, data in files.items()}, clauses,
                                frozenset(str(p.relative_to(outdir)) for p in updates)))
     return results
-
-
-def _add_pdfs(prepared: list, layout: str, stopping) -> tuple[list, list[_Result]]:
-    """Convert every DOCX of the chunk in one LibreOffice call; if that fails, order by order, so only
-    the order at fault fails (not when the failure was Ctrl-C reaching LibreOffice)."""
-    from ..render.pdf import docx_to_pdf
-
-    def convert(group):
-        sources = {}
-        for _, number, docs, rendered in group:
-            for doc in docs:
-                stem = output_stem(doc, layout)
-                sources[f"{number}/{stem}"] = (rendered[stem].get("docx") or render(doc, "docx", layout), doc.date)
-        pdfs = docx_to_pdf(sources)
-        for _, number, docs, rendered in group:
-            for doc in docs:
-                stem = output_stem(doc, layout)
-                rendered[stem]["pdf"] = pdfs[f"{number}/{stem}"]
-
-    try:
-        convert(prepared)
-        return prepared, []
-    except Exception as exc:
-        if len(prepared) <= 1 or stopping():
-            return [], [_failure(item[0], exc) for item in prepared]
-    ok, failed = [], []
-    for item in prepared:
-        try:
-            convert([item])
-            ok.append(item)
-        except Exception as exc:
-            failed.append(_failure(item[0], exc))
-    return ok, failed
 
 
 def _in_process(jobs: int, orders: int, documents: list[str]) -> bool:
@@ -436,7 +400,7 @@ def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layou
     try:
         if _in_process(jobs, len(to_build), documents):
             for chunk in chunks():
-                finish(_render_chunk(chunk, documents, formats, layout, outdir, lambda: stop["requested"]))
+                finish(_render_chunk(chunk, documents, formats, layout, outdir))
                 if stop["requested"]:
                     break
         else:

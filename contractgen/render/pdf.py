@@ -1,96 +1,158 @@
-"""PDF by converting the rendered DOCX with LibreOffice, so the PDF is the DOCX a lawyer may have restyled.
+"""PDF typeset directly from the document model with Typst (the `typst` package), in this process.
 
-rendering-notes.md measured it: one `soffice --convert-to pdf` call for many documents costs about
-0.2 s per document, one process per document 1.3 s; its text layer keeps the real Chinese characters
-(wkhtmltopdf emitted Kangxi radicals). Each call gets its own profile folder, so parallel workers do
-not fight over LibreOffice's user installation lock.
+benchmarks/pdf-engines.md chose it by measurement over LibreOffice converting the DOCX (cold per call,
+or kept warm over UNO): several times the documents per second, and a text layer with the real
+Chinese characters (Noto Serif CJK with a correct ToUnicode map). The layout is the house template's,
+drawn again in templates/typst/house.typ: a lawyer's restyled house.docx changes the DOCX, not the PDF.
+
+The Document reaches the Typst template as JSON in `sys.inputs`, never as markup: the template prints
+every value as a string, so a supplier called `#import` or `$x$ <b> @ref *bold*` prints as written.
+Same Document, same layout → the same bytes (the creation date is the document's date).
 """
 from __future__ import annotations
 
-import hashlib
-import re
-import shutil
-import subprocess
-import tempfile
+import datetime as dt
+import json
 from functools import cache
-from pathlib import Path
+
+import typst
 
 from ..core.errors import ContractgenError
+from ..core.resources import data_path
+from ..core.text import Text
+from ..documents.model import Clause, Document, Party, ProductTable, Signatory, Table
+from . import layout_languages
 
-TIMEOUT_SECONDS = 600
+TEMPLATE = data_path("templates", "typst", "house.typ")
+# The house fonts: Times New Roman's metric twin, the Simplified Chinese serif LibreOffice draws for SimSun
+# on Linux, and DejaVu Sans for the symbols neither has (the checklists' ☐; Typst's own fallback left it
+# out of the text layer).
+FONTS = {"Liberation Serif": "fonts-liberation2", "Noto Serif CJK SC": "fonts-noto-cjk",
+         "DejaVu Sans": "fonts-dejavu-core"}
+_OTHER = {"en": "zh", "zh": "en"}
+_COLUMNS = ("no", "sku", "description", "specification", "quantity", "unit", "unit_price", "amount", "hs_code")
 
 
 class PdfEngineError(ContractgenError):
-    """The PDF engine or a CJK font is missing, or the conversion failed (exit 1: the machine's fault)."""
+    """A house font is missing, or Typst failed on a document (exit 1: the machine's or our fault)."""
 
 
 @cache
-def soffice() -> str:
-    for name in ("soffice", "libreoffice"):
-        path = shutil.which(name)
-        if path:
-            return path
-    raise PdfEngineError("PDF output needs LibreOffice, which is not installed: run "
-                         "`apt-get install -y libreoffice-writer-nogui` (scripts/setup.sh does this), "
-                         "or build --format docx only")
+def _compiler() -> typst.Compiler:
+    """One compiler per process: it reads the font files and the template once."""
+    fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=False)
+    missing = [f"{family} (`apt-get install -y {package}`)" for family, package in FONTS.items()
+               if family not in fonts.families()]
+    if missing:
+        raise PdfEngineError(f"PDF output needs the fonts {', '.join(missing)}; scripts/setup.sh installs them, "
+                             "or build --format docx only")
+    return typst.Compiler(TEMPLATE, root=TEMPLATE.parent, font_paths=fonts)
 
 
-@cache
-def check_cjk_font() -> None:
-    """Refuse to make a PDF of empty boxes: LibreOffice substitutes silently when no CJK font exists."""
-    fc_list = shutil.which("fc-list")
-    found = subprocess.run([fc_list, ":lang=zh-cn", "family"], capture_output=True, text=True).stdout if fc_list else ""
-    if not found.strip():
-        raise PdfEngineError("PDF output needs a font with Chinese glyphs, and none is installed: run "
-                             "`apt-get install -y fonts-noto-cjk` (scripts/setup.sh does this)")
+def render_pdf(document: Document, layout: str = "parallel") -> bytes:
+    """Typeset `document` in `layout` (one of LAYOUTS) and return the PDF bytes."""
+    values = json.dumps(_View(document, layout).values(), ensure_ascii=False, sort_keys=True)
+    stamp = dt.datetime.combine(dt.date.fromisoformat(document.date), dt.time(), dt.timezone.utc)
+    try:
+        return _compiler().compile(format="pdf", sys_inputs={"document": values}, timestamp=stamp)
+    except typst.TypstError as exc:
+        raise PdfEngineError(f"Typst could not typeset {document.reference} {document.kind}: {exc.message}") from None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException, a BaseException
+        _compiler.cache_clear()  # the next document gets a fresh compiler
+        raise PdfEngineError(f"Typst failed on {document.reference} {document.kind}: "
+                             f"{type(exc).__name__}: {exc}") from None
 
 
-_STAMPS = re.compile(rb"/CreationDate\(D:\d{14}|/ID \[ <[0-9A-F]{32}>\n<[0-9A-F]{32}> \]|/DocChecksum /[0-9A-F]{32}")
+class _View:
+    """The Document as the plain values house.typ prints (lists of lines where a value has several)."""
 
+    def __init__(self, document: Document, layout: str):
+        self.doc = document
+        self.layout = layout
+        self.langs = layout_languages(layout)
 
-def deterministic(pdf: bytes, date: str) -> bytes:
-    """LibreOffice stamps the wall-clock time, a random file ID and a checksum of them. Replace each by a
-    value of the same length (so the cross-reference offsets stay right): the document's own date, and
-    a hash of the rest of the file."""
-    day = date.replace("-", "").encode() + b"000000"
+    @staticmethod
+    def side(text: Text, lang: str) -> str:
+        """One language of `text`, the other when this one is empty (a party without a Chinese name)."""
+        return getattr(text, lang) or getattr(text, _OTHER[lang])
 
-    def blank(match: re.Match) -> bytes:
-        text = match.group(0)
-        if text.startswith(b"/CreationDate"):
-            return b"/CreationDate(D:" + day
-        return re.sub(rb"[0-9A-F]{32}", b"0" * 32, text)
+    def lines(self, text: Text) -> list[str]:
+        """Each language shown once (a number is the same in both), one per line."""
+        return list(dict.fromkeys(s for s in (self.side(text, lang) for lang in self.langs) if s))
 
-    normalised = _STAMPS.sub(blank, pdf)
-    digest = hashlib.sha256(normalised).hexdigest()[:32].upper().encode()
-    return re.sub(rb"(?<=<|/)0{32}(?=>|\n>>)|(?<=/DocChecksum /)0{32}", digest, normalised)
+    def inline(self, text: Text) -> str:
+        return " / ".join(self.lines(text))
 
-
-def docx_to_pdf(documents: dict[str, tuple[bytes, str]]) -> dict[str, bytes]:
-    """{name: (DOCX bytes, ISO date)} → {name: PDF bytes}, all in one LibreOffice run."""
-    if not documents:
-        return {}
-    binary = soffice()
-    check_cjk_font()
-    with tempfile.TemporaryDirectory(prefix="contractgen-pdf-") as tmp:
-        work = Path(tmp)
-        sources = []
-        for index, (name, (data, _)) in enumerate(documents.items()):
-            source = work / f"{index:05d}.docx"  # our own names: a contract number never reaches the shell
-            source.write_bytes(data)
-            sources.append((name, source))
-        command = [binary, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work / "pdf"),
-                   *[str(source) for _, source in sources]]
+    def label(self, key: str) -> Text:
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            raise PdfEngineError(f"LibreOffice did not finish converting {len(sources)} document(s) within "
-                                 f"{TIMEOUT_SECONDS} s") from None
-        out = {}
-        for name, source in sources:
-            pdf = work / "pdf" / f"{source.stem}.pdf"
-            if not pdf.is_file():
-                detail = (result.stderr or result.stdout).strip()[-500:]
-                raise PdfEngineError(f"LibreOffice did not convert {name} (exit {result.returncode}): {detail}")
-            out[name] = deterministic(pdf.read_bytes(), documents[name][1])
-        return out
+            return self.doc.labels[key]
+        except KeyError:
+            raise ValueError(f"document.labels has no {key!r} (see contractgen/documents/labels.py)") from None
+
+    def values(self) -> dict:
+        doc = self.doc
+        colon = "：" if self.langs == ("zh",) else ": "
+        return {
+            "layout": self.layout,
+            "langs": list(self.langs),
+            "title": self.lines(doc.title),
+            "metadata_title": self.inline(doc.title),
+            "header_reference": f"{self.inline(self.label('contract_no'))}{colon}{doc.reference}",
+            "header_title": self.inline(doc.title),
+            "page_footer": [self.page_footer(lang) for lang in self.langs],
+            "heading_lines": [[self.side(h, lang) for lang in self.langs] for h in doc.heading_lines],
+            "parties": self.parties(doc.parties),
+            "sections": [{"heading": self.lines(s.heading), "clauses": [self.clause(c) for c in s.clauses],
+                          "products": s.table and self.products(s.table),
+                          "tables": [self.table(t) for t in s.tables]} for s in doc.sections],
+            "signatories": [self.signatory(s) for s in doc.signatories],
+        }
+
+    def page_footer(self, lang: str) -> dict:
+        return {k: getattr(self.label(f"page.{k}"), lang) for k in ("before", "of", "after")} | {"lang": lang}
+
+    def parties(self, parties: tuple[Party, ...]) -> list[list[dict]]:
+        """Rows of two blocks: EN | ZH of one party, or (one language) two parties side by side."""
+        if len(self.langs) == 2:
+            return [[self.party(p, "en"), self.party(p, "zh")] for p in parties]
+        blocks = [self.party(p, self.langs[0]) for p in parties]
+        return [blocks[i:i + 2] for i in range(0, len(blocks), 2)]
+
+    def party(self, party: Party, lang: str) -> dict:
+        return {"lang": lang, "role": self.side(party.role, lang), "name": self.side(party.name, lang),
+                "address": self.side(party.address, lang),
+                "details": [d for d in (self.side(t, lang) for t in party.details) if d]}
+
+    def clause(self, clause: Clause) -> dict:
+        sides = {}
+        for lang in self.langs:
+            title = getattr(clause.title, lang)
+            sides[lang] = {"title": f"{clause.number} {title}".strip() if clause.number else title,
+                           "paragraphs": list(getattr(clause, f"paragraphs_{lang}"))}
+        return sides
+
+    def products(self, table: ProductTable) -> dict:
+        columns = [self.lines(self.label(f"table.{key}")) for key in _COLUMNS]
+        for index, key in ((6, "unit_price"), (7, "amount")):
+            label = self.label(f"table.{key}")
+            columns[index] = self.lines(Text(f"{label.en} ({table.currency})", f"{label.zh}（{table.currency}）"))
+        in_words = self.label("table.in_words")
+        words = {"en": f"{in_words.en}: {self.side(table.total_words, 'en')}",
+                 "zh": f"{in_words.zh}：{self.side(table.total_words, 'zh')}"}
+        return {"columns": columns,
+                "rows": [[[str(r.number)], [r.sku], self.lines(r.description), self.lines(r.specification),
+                          [r.quantity], [r.unit], [r.unit_price], [r.amount], [r.hs_code]] for r in table.rows],
+                "total_label": self.lines(self.label("table.total")), "total_quantity": table.total_quantity,
+                "total_amount": self.lines(table.total_amount), "words": [words[lang] for lang in self.langs]}
+
+    def table(self, table: Table) -> dict:
+        return {"caption": self.lines(table.caption), "widths": list(table.widths or (1,) * len(table.columns)),
+                "columns": [self.lines(c) for c in table.columns],
+                "rows": [[self.lines(c) for c in row] for row in table.rows]}
+
+    def signatory(self, signatory: Signatory) -> dict:
+        chop = self.doc.labels.get("signature.chop")
+        return {"role": self.inline(signatory.role), "name": self.lines(signatory.name),
+                "lines": [{"text": self.inline(line), "chop": line == chop} for line in signatory.lines]}

@@ -66,9 +66,8 @@ UI: dict[str, Message] = {
     "build_note": message("web.build_note", "The same as `contractgen build` of the answers file gives (layout: "
                                             "{layout})."),
     "not_ready": message("web.not_ready", "{n} answer(s) missing or wrong for this document"),
-    "pdf_note": message("web.pdf_note", "PDFs are converted by LibreOffice and take a few seconds."),
-    "building": message("web.building", "Building the file… a PDF takes a few seconds, the whole set up to half a "
-                                        "minute."),
+    "pdf_note": message("web.pdf_note", "PDFs are typeset from the same document and take under a second."),
+    "building": message("web.building", "Building the file… the whole set takes a few seconds."),
     "zip": message("web.zip", "The whole set as one zip: DOCX, PDF, manifests and the answers file"),
     "zip_not_ready": message("web.zip_not_ready", "The zip needs every document of the set to be ready."),
     "load_intro": message("web.load_intro", "Choose an answers file (.yaml) saved earlier or written by hand; its "
