@@ -143,7 +143,7 @@ class _View:
                  "zh": f"{in_words.zh}：{self.side(table.total_words, 'zh')}"}
         return {"columns": columns,
                 "rows": [[[str(r.number)], [r.sku], self.lines(r.description), self.lines(r.specification),
-                          [r.quantity], [r.unit], [r.unit_price], [r.amount], [r.hs_code]] for r in table.rows],
+                          [r.quantity], self.lines(r.unit), [r.unit_price], [r.amount], [r.hs_code]] for r in table.rows],
                 "total_label": self.lines(self.label("table.total")), "total_quantity": table.total_quantity,
                 "total_amount": self.lines(table.total_amount), "words": [words[lang] for lang in self.langs]}
 
