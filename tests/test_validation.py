@@ -120,8 +120,8 @@ def test_missing_section_lists_its_required_fields(write_order, interview):
 
 def test_tooling_is_optional_but_complete_when_given(write_order, interview):
     assert "tooling" not in load_answers(write_order({"tooling": DELETE}), interview).data
-    problem = only_problem(write_order({"tooling.return_within_days": DELETE}), interview)
-    assert problem.path == "tooling.return_within_days"
+    problem = only_problem(write_order({"tooling.description_en": DELETE}), interview)
+    assert problem.path == "tooling.description_en"
 
 
 def test_unknown_field_is_a_warning_with_a_suggestion(write_order, interview):
