@@ -200,7 +200,7 @@ def test_ctrl_c_saves_the_answers_and_resume_finishes(tmp_path):
     child = spawn(tmp_path, "sales_contract", "-o", "order.yaml")
     drive(child, ANSWERS, until="products[0].quantity")
     child.sendintr()
-    child.expect(r"Saved the answers given so far \(29\) to order\.yaml")  # 24 before the products, 5 of line 1
+    child.expect(r"Saved the answers given so far \(30\) to order\.yaml")  # 25 before the products, 5 of line 1
     child.expect(r"contractgen interview sales_contract --resume order\.yaml")
     child.expect(pexpect.EOF)
     child.close()
@@ -211,7 +211,7 @@ def test_ctrl_c_saves_the_answers_and_resume_finishes(tmp_path):
     assert partial["supplier"]["uscc_override_reason"] is None  # asked and left empty: not asked again
 
     child = spawn(tmp_path, "sales_contract", "--resume", "order.yaml")
-    child.expect(r"Continuing order\.yaml: 29 answer\(s\) kept\.")
+    child.expect(r"Continuing order\.yaml: 30 answer\(s\) kept\.")
     prompted = drive(child, ANSWERS)
     assert prompted[0] == "products[0].quantity"  # straight on from where Ctrl-C stopped
     assert "products[1].sku" in prompted and "contract.number" not in prompted

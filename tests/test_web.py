@@ -617,14 +617,14 @@ def test_a_follow_up_answer_typed_at_once_is_saved(server, page):
     for attempt in range(40):  # a second thought, faster than the server answers
         owner.select_option("supplier")
         try:
-            marking.fill(f"Property of the buyer, mark {attempt}", timeout=1500)
+            marking.fill(f"Property of the buyer, mark {attempt} / 买方所有", timeout=1500)
         except PlaywrightTimeout:  # the page hid the field before the typing: not this race; go again
             owner.select_option("buyer")
             expect(marking).to_be_visible()
             continue
         owner.select_option("buyer")
         expect(marking).to_be_visible()
-        typed = f"Property of the buyer, mark {attempt}"
+        typed = f"Property of the buyer, mark {attempt} / 买方所有"
         if marking.input_value() != typed:
             # Playwright focuses, then types: when the page hid the field in between, the keys went
             # nowhere and the page shows the old marking (as a person would see the field vanish). Not
