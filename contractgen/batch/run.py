@@ -6,9 +6,10 @@ manifest.
 2. Skip orders whose outputs are up to date (same answers, library, tool version, documents, formats
    and layout, and the files on disk still have the recorded sha256), unless --force.
 3. Render the rest in worker processes (--jobs), forked warm from a fork server and recycled every
-   ~200 documents because docxtpl processes grow (rendering-notes.md); with PDF, a worker converts a
-   chunk of orders in one LibreOffice call. A --jobs 1 run of at most ~200 documents renders in this
-   process instead: a worker would only add its start-up.
+   ~200 documents because docxtpl processes grow (rendering-notes.md). Work is handed out one order at
+   a time; with PDF, in chunks sized so every worker gets the same share (chunk_sizes), each converted
+   in one LibreOffice call. A --jobs 1 run of at most ~200 documents renders in this process instead:
+   a worker would only add its start-up.
 4. The main process writes each order's files (all or none, never replacing a different file without
    --force), so stopping workers can never leave a partial file, and records DIR/manifest.json/.csv.
 """
@@ -46,7 +47,7 @@ from .sheets import read_orders
 MANIFEST_FORMAT = "contractgen-batch/1"
 DONE = ("built", "unchanged", "skipped-up-to-date")  # statuses whose files are complete on disk
 RECYCLE_AFTER_DOCUMENTS = 200
-PDF_CHUNK = 10  # orders per LibreOffice call
+PDF_CHUNK = 10  # orders per LibreOffice call, at most
 TEMP_PREFIX = "contractgen-batch-"
 _CSV_FIELDS = ("contract_number", "status", "source", "errors", "files", "answers_sha256", "clauses", "documents",
                "formats", "layout", "tool_version", "library_sha256")
@@ -180,6 +181,18 @@ def _add_pdfs(prepared: list, layout: str, stopping) -> tuple[list, list[_Result
         except Exception as exc:
             failed.append(_failure(item[0], exc))
     return ok, failed
+
+
+def chunk_sizes(orders: int, jobs: int, most: int) -> list[int]:
+    """How many orders each piece of work holds: pieces of at most `most` orders, as many as a multiple
+    of `jobs` and differing by at most one order, so the workers finish together instead of one taking
+    the last big chunk while the others idle (30 orders, 2 workers: 8, 8, 7, 7, never 10, 10, 10)."""
+    if orders <= 0:
+        return []
+    count = jobs * math.ceil(orders / (jobs * most))
+    count = min(count, orders)
+    small, extra = divmod(orders, count)
+    return [small + 1] * extra + [small] * (count - extra)
 
 
 def _in_process(jobs: int, orders: int, documents: list[str]) -> bool:
@@ -398,17 +411,20 @@ def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layou
     """Render (in worker processes, or here for a small --jobs 1 run), write here. Ctrl-C or SIGTERM sets
     stop["requested"]: the run stops after the order being written; renders in flight are dropped."""
     jobs = max(1, min(jobs, len(to_build)))
-    size = max(1, min(PDF_CHUNK, math.ceil(len(to_build) / jobs))) if "pdf" in formats else 1
+    # one order at a time, unless each piece of work pays a LibreOffice start-up
+    sizes = chunk_sizes(len(to_build), jobs, PDF_CHUNK if "pdf" in formats else 1)
 
     def chunks():
         """Chunks as they are handed out, each order's answers released from to_build as it goes, so a
         5,000-order run holds only the orders in flight."""
-        for start in range(0, len(to_build), size):
+        start = 0
+        for size in sizes:
             chunk = []
-            for i in range(start, min(start + size, len(to_build))):
+            for i in range(start, start + size):
                 entry, data = to_build[i]
                 chunk.append((i, entry.contract_number, data))
                 to_build[i] = (entry, None)
+            start += size
             yield chunk
 
     progress = Progress(len(to_build), err)
@@ -432,7 +448,7 @@ def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layou
                 if stop["requested"]:
                     break
         else:
-            _build_in_pool(chunks(), size, jobs, documents, formats, layout, outdir, stop, finish, progress)
+            _build_in_pool(chunks(), max(sizes), jobs, documents, formats, layout, outdir, stop, finish, progress)
     finally:
         progress.close()
         for s, handler in handlers.items():
