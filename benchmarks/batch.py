@@ -46,6 +46,12 @@ from contractgen.library.definitions import load_definition  # noqa: E402
 from contractgen.render.docx import TEMPLATE, _context, render_docx  # noqa: E402
 from contractgen.core.yamlio import load_yaml_file  # noqa: E402
 
+try:  # issue 18 item 1 (branch pdf-engine): PDF docs/s of each engine on 1 and 2 processes, once it lands.
+    # Expected: pdf_engine_rates(documents: list[str]) -> {engine name: {processes: docs/s}}
+    from pdf_engines import pdf_engine_rates  # noqa: E402
+except ImportError:
+    pdf_engine_rates = None
+
 FORUMS = ["cietac", "scia", "shiac", "hkiac", "siac", "icc", "prc_court"]
 REMEDIES = ["reproduce", "replace", "refund"]
 
@@ -130,6 +136,25 @@ def per_document(orders: list[dict], documents: list[str]) -> tuple[float, float
     return ours_total / count, bare_total / len(contexts), count
 
 
+def one_build_latency(runs: int = 5) -> tuple[float, float, float]:
+    """Median seconds of `python -c "import docx"`, of `contractgen build` of one DOCX with the cache
+    warm, and with it off (CONTRACTGEN_CACHE_DIR=off), interleaved so load on the machine hits all."""
+    times: dict[str, list[float]] = {"docx": [], "warm": [], "cold": []}
+    with tempfile.TemporaryDirectory(prefix="contractgen-latency-") as tmp:
+        cache = {**os.environ, "CONTRACTGEN_CACHE_DIR": str(Path(tmp) / "cache")}
+        build = [sys.executable, "-m", "contractgen", "build", str(ROOT / "examples" / "houseware-tooling.yaml"),
+                 "--format", "docx", "-o", str(Path(tmp) / "out"), "--force"]
+        subprocess.run(build, cwd=ROOT, env=cache, capture_output=True, check=True)  # fills the cache
+        commands = {"docx": ([sys.executable, "-c", "import docx"], os.environ), "warm": (build, cache),
+                    "cold": (build, {**os.environ, "CONTRACTGEN_CACHE_DIR": "off"})}
+        for _ in range(runs):
+            for name, (command, env) in commands.items():
+                start = time.perf_counter()
+                subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)
+                times[name].append(time.perf_counter() - start)
+    return tuple(sorted(t)[len(t) // 2] for t in times.values())
+
+
 def run_batch(csv_path: Path, outdir: Path, jobs: int, formats: str, documents: list[str]) -> tuple[float, int, float]:
     """Seconds, documents built, and the run's peak RSS in MB (the largest of the batch process and its
     workers: wait4 reports the maximum over the process and the children it reaped)."""
@@ -169,6 +194,12 @@ def main() -> None:
     print(f"  bare docxtpl            {1 / bare:7.1f} docs/s   ({bare * 1000:6.1f} ms/doc)")
     print(f"  ratio ours / bare       {ours / bare:7.2f}×      (target ≤ 0.6×, issue 18)")
 
+    docx_import, warm, cold = one_build_latency()
+    print(f"\none command, `contractgen build` of one DOCX (median of 5, interleaved):")
+    print(f"  python -c 'import docx'  {docx_import:6.2f} s")
+    print(f"  build, cache warm        {warm:6.2f} s   {warm / docx_import:5.1f}× (target ≤ 2×, issue 18)")
+    print(f"  build, cache off         {cold:6.2f} s   {cold / docx_import:5.1f}×")
+
     with tempfile.TemporaryDirectory(prefix="contractgen-bench-") as tmp:
         tmp = Path(tmp)
         csv_path = tmp / "orders.csv"
@@ -187,6 +218,13 @@ def main() -> None:
             elapsed, built, rss = run_batch(pdf_csv, tmp / "pdf", 2, "pdf", documents)
             print(f"\ncontractgen batch, {args.pdf_orders} orders, PDF, --jobs 2: {built} documents in "
                   f"{elapsed:.1f} s = {built / elapsed:.2f} docs/s (target ≥ 2); peak RSS {rss:.0f} MB")
+
+        if pdf_engine_rates is not None:  # the engines of issue 18 item 1, measured by benchmarks/pdf_engines.py
+            print("\nPDF engines (benchmarks/pdf_engines.py), docs/s:")
+            for engine, rates in pdf_engine_rates(documents).items():
+                print(f"  {engine:24} " + "   ".join(f"{n} process(es): {rate:5.2f}" for n, rate in sorted(rates.items())))
+        else:
+            print("\nPDF engines: benchmarks/pdf_engines.py has no pdf_engine_rates yet (issue 18 item 1)")
 
         if args.memory_orders:
             big_csv = tmp / "big.csv"
