@@ -10,12 +10,15 @@ manifest.
    a time; with PDF, in chunks sized so every worker gets the same share (chunk_sizes), each converted
    in one LibreOffice call. A --jobs 1 run of at most ~200 documents renders in this process instead:
    a worker would only add its start-up.
+   With --scheduler (or CONTRACTGEN_SCHEDULER), the same work runs on a Dask cluster instead
+   (cluster.py).
 4. The main process writes each order's files (all or none, never replacing a different file without
    --force), so stopping workers can never leave a partial file, and records DIR/manifest.json/.csv.
 """
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import itertools
@@ -36,7 +39,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..answers.load import answers_from_mapping, known_answer_paths
-from . import lifeline
+from . import cluster, lifeline
 from ..build import assemble_set, check_output_options, interview_for, resolve_documents, set_files
 from ..render.formats import output_stem, render, render_all
 from ..core.errors import ContractgenError, InputError, Problem, ValidationError
@@ -315,9 +318,10 @@ def default_jobs() -> int:
 
 
 def run_batch(path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: Path,
-              jobs: int | None = None, force: bool = False, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+              jobs: int | None = None, force: bool = False, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+              scheduler: str | None = None) -> int:
     """Returns the exit code: 0 all built or up to date, 2 some order invalid or refused, 1 a fault of
-    the tool or library, 130 interrupted."""
+    the tool or library, 130 interrupted. `scheduler`: a Dask scheduler's address (cluster.py)."""
     from ..library.clauses import load_library
     from ..documents.manifest import answers_sha256, tool_version
 
@@ -326,13 +330,20 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
     if jobs is not None and jobs < 1:
         raise InputError(Problem("--jobs", "", "a number of at least 1", str(jobs)))
     documents = resolve_documents(documents)
+    client = None
+    if cluster.scheduler_address(scheduler):
+        if jobs is not None:
+            raise InputError(Problem("--jobs", "", "no --jobs with --scheduler (the cluster's workers do the work)",
+                                     str(jobs)))
+        client = cluster.connect(cluster.scheduler_address(scheduler))
+        jobs = cluster.threads(client)
     jobs = jobs or default_jobs()
-    if jobs > 1:
+    if jobs > 1 and client is None:
         _pool_context(start=True)
     interview = interview_for(documents)
     path = Path(path)
     sheet = read_orders(path, interview, known_answer_paths())
-    if not _in_process(jobs, len(sheet.orders), documents):
+    if client is None and not _in_process(jobs, len(sheet.orders), documents):
         _pool_context(start=True)
     for note in sheet.notes:
         print(note, file=out)
@@ -377,8 +388,12 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
         to_build.append((entry, pickle.dumps(answers.data, protocol=pickle.HIGHEST_PROTOCOL)))
 
     stop, started = {"requested": False, "stuck": False}, time.monotonic()
-    if to_build:
-        _build(to_build, documents, formats, layout, outdir, jobs, force, err, stop)
+    try:
+        if to_build:
+            _build(to_build, documents, formats, layout, outdir, jobs, force, err, stop, client)
+    finally:
+        if client is not None:
+            client.close()
     seconds = time.monotonic() - started
     for entry, _ in to_build:
         if not entry.status:
@@ -407,7 +422,7 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
 
 
 def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layout, outdir: Path, jobs: int, force: bool,
-           err: TextIO, stop: dict) -> None:
+           err: TextIO, stop: dict, client=None) -> None:
     """Render (in worker processes, or here for a small --jobs 1 run), write here. Ctrl-C or SIGTERM sets
     stop["requested"]: the run stops after the order being written; renders in flight are dropped."""
     jobs = max(1, min(jobs, len(to_build)))
@@ -442,7 +457,11 @@ def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layou
 
     handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        if _in_process(jobs, len(to_build), documents):
+        if client is not None:
+            work = functools.partial(_build_chunk, documents=documents, formats=formats, layout=layout,
+                                     outdir=str(outdir))
+            cluster.build_on_cluster(client, chunks(), work, finish, _failure, stop, progress)
+        elif _in_process(jobs, len(to_build), documents):
             for chunk in chunks():
                 finish(_render_chunk(chunk, documents, formats, layout, outdir, lambda: stop["requested"]))
                 if stop["requested"]:
