@@ -2,37 +2,45 @@
 
     python benchmarks/batch.py                 # 500 generated orders, DOCX; PDF on a sample
     python benchmarks/batch.py --orders 100 --pdf-orders 20
-    python benchmarks/batch.py --memory-orders 5000   # also: a 5,000-order batch, peak RSS
+    python benchmarks/batch.py --memory-orders 500 5000 50000   # also: batches of these sizes, peak RSS
 
 It prints:
 - per document, in one process: our whole DOCX path (validate the answers, select and render the clauses,
   assemble, render the DOCX) against bare docxtpl rendering the same house template from the same
-  pre-rendered context (the floor for a docxtpl-based path), and their ratio;
+  pre-rendered context (docxtpl with its template XML compiled once, everything else its own), and their
+  ratio;
 - `contractgen batch` on a generated CSV with --jobs 1 and --jobs 2 (documents per second, and the
   speed-up from the second core);
-- PDF documents per second through `contractgen batch --format pdf --jobs 2`;
-- the peak resident memory of the batch's processes.
-Targets (issue 5, 2 cores): DOCX within 1.5× of bare docxtpl; --jobs 2 at least 1.7× --jobs 1; PDF at
-least 2 documents per second.
+- one `contractgen build` of one DOCX against `python -c "import docx"`, with the cache warm and off;
+- the same batch on a Dask LocalCluster of 2 worker processes (with the dask extra installed);
+- PDF documents per second through `contractgen batch --format pdf --jobs 2`, and each PDF engine's
+  (benchmarks/pdf_engines.py, once issue 18 item 1 gives it pdf_engine_rates);
+- the peak resident memory of each batch, summed over all its processes (--memory-orders: per size).
+Targets (issue 18, 2 cores): DOCX at most 0.6× bare docxtpl; one build at most 2× `import docx`; --jobs 2
+at least 1.7× --jobs 1; peak memory flat (±20 %) from 500 to 50,000 orders.
 """
 from __future__ import annotations
 
 import argparse
 import copy
 import csv
+import functools
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from docxtpl import DocxTemplate  # noqa: E402
+from jinja2 import Environment  # noqa: E402
 
 from contractgen.answers.load import answers_from_mapping  # noqa: E402
 from contractgen.documents.assembly import assemble  # noqa: E402
@@ -40,17 +48,23 @@ from contractgen.documents.context import order_context
 from contractgen.build import interview_for, resolve_documents  # noqa: E402
 from contractgen.library.clauses import load_library  # noqa: E402
 from contractgen.library.definitions import load_definition  # noqa: E402
-from contractgen.render.docx import TEMPLATE, _context, _environment, render_docx  # noqa: E402
+from contractgen.render.docx import TEMPLATE, _context, render_docx  # noqa: E402
 from contractgen.core.yamlio import load_yaml_file  # noqa: E402
+
+try:  # issue 18 item 1 (branch pdf-engine): PDF docs/s of each engine on 1 and 2 processes, once it lands.
+    # Expected: pdf_engine_rates(documents: list[str]) -> {engine name: {processes: docs/s}}
+    from pdf_engines import pdf_engine_rates  # noqa: E402
+except ImportError:
+    pdf_engine_rates = None
 
 FORUMS = ["cietac", "scia", "shiac", "hkiac", "siac", "icc", "prc_court"]
 REMEDIES = ["reproduce", "replace", "refund"]
 
 
-def generated_orders(count: int) -> list[dict]:
-    """Realistic variety: every forum, remedy and deposit kind; one to four product lines."""
+def generated_orders(count: int) -> Iterator[dict]:
+    """Realistic variety: every forum, remedy and deposit kind; one to four product lines. One at a time,
+    so a 50,000-order sheet is written without holding 50,000 orders."""
     base = load_yaml_file(ROOT / "examples" / "houseware-tooling.yaml")
-    orders = []
     for i in range(count):
         order = copy.deepcopy(base)
         order["contract"]["number"] = f"BM-{i:05d}"
@@ -63,8 +77,7 @@ def generated_orders(count: int) -> list[dict]:
         line = order["products"][0]
         order["products"] = [dict(line, sku=f"{line['sku']}-{n}", quantity=500 * (n + 1) + i,
                                   unit_price=str(Decimal("3.20") + Decimal(n) / 10)) for n in range(1 + i % 4)]
-        orders.append(order)
-    return orders
+        yield order
 
 
 def flatten(value, prefix: str = "") -> dict[str, object]:
@@ -76,18 +89,27 @@ def flatten(value, prefix: str = "") -> dict[str, object]:
     return {prefix[:-1]: value}
 
 
-def write_csv(orders: list[dict], path: Path) -> None:
-    """One row per product line with the order columns repeated, as `contractgen batch` reads a CSV."""
-    rows = []
-    for order in orders:
-        head = flatten({k: v for k, v in order.items() if k != "products"})
-        for line in order["products"]:
-            rows.append({**head, **{f"products.{k}": v for k, v in line.items()}})
-    columns = list(dict.fromkeys(k for row in rows for k in row))
+def write_csv(orders: Iterable[dict], path: Path) -> None:
+    """One row per product line with the order columns repeated, as `contractgen batch` reads a CSV. The
+    columns are the first order's (generated_orders' first order has every section)."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = None
+        for order in orders:
+            head = flatten({k: v for k, v in order.items() if k != "products"})
+            rows = [{**head, **{f"products.{k}": v for k, v in line.items()}} for line in order["products"]]
+            if writer is None:
+                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+                writer.writeheader()
+            writer.writerows(rows)
+
+
+class _BareEnvironment(Environment):
+    """docxtpl as a careful user would run it: the template XML compiled once (docxtpl itself compiles it
+    on every render), everything else docxtpl's own."""
+
+    @functools.lru_cache(maxsize=32)
+    def from_string(self, source):  # noqa: D102
+        return super().from_string(source)
 
 
 def per_document(orders: list[dict], documents: list[str]) -> tuple[float, float, int]:
@@ -108,7 +130,7 @@ def per_document(orders: list[dict], documents: list[str]) -> tuple[float, float
     for order in orders:  # contexts outside the timed loop: that is what "pre-rendered" means
         answers = answers_from_mapping(order, interview, "benchmark")
         contexts += [_context(assemble(d, order_context(answers.data, interview), library), "parallel") for d in definitions]
-    environment = _environment()
+    environment = _BareEnvironment(autoescape=True)
     start = time.perf_counter()
     for context in contexts:
         template = DocxTemplate(io.BytesIO(template_bytes))
@@ -118,36 +140,90 @@ def per_document(orders: list[dict], documents: list[str]) -> tuple[float, float
     return ours_total / count, bare_total / len(contexts), count
 
 
-def run_batch(csv_path: Path, outdir: Path, jobs: int, formats: str, documents: list[str]) -> tuple[float, int, float]:
-    """Seconds, documents built, and the run's peak RSS in MB (the largest of the batch process and its
-    workers: wait4 reports the maximum over the process and the children it reaped)."""
-    command = [sys.executable, "-m", "contractgen", "batch", str(csv_path), "-o", str(outdir), "--jobs", str(jobs),
+def one_build_latency(runs: int = 5) -> tuple[float, float, float]:
+    """Median seconds of `python -c "import docx"`, of `contractgen build` of one DOCX with the cache
+    warm, and with it off (CONTRACTGEN_CACHE_DIR=off), interleaved so load on the machine hits all."""
+    times: dict[str, list[float]] = {"docx": [], "warm": [], "cold": []}
+    with tempfile.TemporaryDirectory(prefix="contractgen-latency-") as tmp:
+        cache = {**os.environ, "CONTRACTGEN_CACHE_DIR": str(Path(tmp) / "cache")}
+        build = [sys.executable, "-m", "contractgen", "build", str(ROOT / "examples" / "houseware-tooling.yaml"),
+                 "--format", "docx", "-o", str(Path(tmp) / "out"), "--force"]
+        subprocess.run(build, cwd=ROOT, env=cache, capture_output=True, check=True)  # fills the cache
+        commands = {"docx": ([sys.executable, "-c", "import docx"], os.environ), "warm": (build, cache),
+                    "cold": (build, {**os.environ, "CONTRACTGEN_CACHE_DIR": "off"})}
+        for _ in range(runs):
+            for name, (command, env) in commands.items():
+                start = time.perf_counter()
+                subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)
+                times[name].append(time.perf_counter() - start)
+    return tuple(sorted(t)[len(t) // 2] for t in times.values())
+
+
+def tree_rss_mb(root: int) -> float:
+    """The resident memory of process `root` and all its descendants (workers, fork server, LibreOffice)."""
+    parents: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        parents[pid], sizes[pid] = int(fields[1]), int(fields[21])  # ppid, rss in pages
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo += [child for child, parent in parents.items() if parent == pid and child not in tree]
+    return sum(sizes.get(pid, 0) for pid in tree) * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+
+
+def run_batch(csv_path: Path, outdir: Path, formats: str, documents: list[str], *how: str) -> tuple[float, int, float]:
+    """Seconds, documents built, and the run's peak resident memory in MB, summed over the batch process
+    and every process under it (sampled every 0.2 s). `how`: --jobs N, or --scheduler ADDRESS."""
+    command = [sys.executable, "-m", "contractgen", "batch", str(csv_path), "-o", str(outdir), *how,
                "--format", formats, "--docs", *documents, "--force"]
     start = time.perf_counter()
+    peak = 0.0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
+        while process.poll() is None:
+            peak = max(peak, tree_rss_mb(process.pid))
+            time.sleep(0.2)
         elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             out.seek(0)
             err.seek(0)
             sys.exit(f"batch failed ({process.returncode}):\n{out.read()[-2000:].decode()}\n{err.read()[-2000:].decode()}")
     built = sum(1 for _ in outdir.rglob(f"*.{formats.split(',')[0]}"))
-    return elapsed, built, usage.ru_maxrss / 1024
+    return elapsed, built, peak
+
+
+def local_cluster_run(csv_path: Path, outdir: Path, documents: list[str]) -> tuple[float, int] | None:
+    """The same batch on a Dask LocalCluster of 2 worker processes (None without the dask extra)."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        return None
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      env={"PYTHONPATH": str(ROOT)}) as cluster:
+        elapsed, built, _ = run_batch(csv_path, outdir, "docx", documents, "--scheduler", cluster.scheduler_address)
+    return elapsed, built
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=500)
     parser.add_argument("--pdf-orders", type=int, default=50)
-    parser.add_argument("--memory-orders", type=int, default=0, help="also run a batch this large (e.g. 5000)")
+    parser.add_argument("--memory-orders", type=int, nargs="*", default=[], metavar="N",
+                        help="also run DOCX batches of these sizes and print each one's peak memory "
+                             "(issue 18: 500 5000 50000; generated orders)")
     parser.add_argument("--docs", nargs="+", default=["sales_contract", "nnn", "manufacturing_agreement", "po_annex"])
     args = parser.parse_args()
     documents = resolve_documents(args.docs)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; documents per order: "
           f"{', '.join(documents)}")
-    orders = generated_orders(args.orders)
+    orders = list(generated_orders(args.orders))
 
     sample = orders[: min(len(orders), 60)]
     per_document(sample[:3], documents)  # warm caches: library, templates, catalogs
@@ -155,7 +231,13 @@ def main() -> None:
     print(f"\none process, {count} documents:")
     print(f"  contractgen DOCX path   {1 / ours:7.1f} docs/s   ({ours * 1000:6.1f} ms/doc)")
     print(f"  bare docxtpl            {1 / bare:7.1f} docs/s   ({bare * 1000:6.1f} ms/doc)")
-    print(f"  ratio ours / bare       {ours / bare:7.2f}×      (target ≤ 1.5×)")
+    print(f"  ratio ours / bare       {ours / bare:7.2f}×      (target ≤ 0.6×, issue 18)")
+
+    docx_import, warm, cold = one_build_latency()
+    print(f"\none command, `contractgen build` of one DOCX (median of 5, interleaved):")
+    print(f"  python -c 'import docx'  {docx_import:6.2f} s")
+    print(f"  build, cache warm        {warm:6.2f} s   {warm / docx_import:5.1f}× (target ≤ 2×, issue 18)")
+    print(f"  build, cache off         {cold:6.2f} s   {cold / docx_import:5.1f}×")
 
     with tempfile.TemporaryDirectory(prefix="contractgen-bench-") as tmp:
         tmp = Path(tmp)
@@ -163,27 +245,47 @@ def main() -> None:
         write_csv(orders, csv_path)
         rates = {}
         for jobs in (1, 2):
-            elapsed, built, rss = run_batch(csv_path, tmp / f"docx-{jobs}", jobs, "docx", documents)
+            elapsed, built, rss = run_batch(csv_path, tmp / f"docx-{jobs}", "docx", documents, "--jobs", str(jobs))
             rates[jobs] = built / elapsed
             print(f"\ncontractgen batch, {len(orders)} orders, DOCX, --jobs {jobs}: {built} documents in "
                   f"{elapsed:.1f} s = {rates[jobs]:.1f} docs/s; peak RSS {rss:.0f} MB")
         print(f"  speed-up from the second core: {rates[2] / rates[1]:.2f}× (target ≥ 1.7×)")
 
+        on_cluster = local_cluster_run(csv_path, tmp / "dask", documents)
+        if on_cluster is None:
+            print("\nDask LocalCluster: not installed (pip install -e '.[dask]')")
+        else:
+            elapsed, built = on_cluster
+            print(f"\ncontractgen batch --scheduler (Dask LocalCluster, 2 worker processes), {len(orders)} orders, "
+                  f"DOCX: {built} documents in {elapsed:.1f} s = {built / elapsed:.1f} docs/s "
+                  f"({built / elapsed / rates[2]:.2f}× --jobs 2)")
+
         if args.pdf_orders:
             pdf_csv = tmp / "pdf-orders.csv"
             write_csv(orders[: args.pdf_orders], pdf_csv)
-            elapsed, built, rss = run_batch(pdf_csv, tmp / "pdf", 2, "pdf", documents)
+            elapsed, built, rss = run_batch(pdf_csv, tmp / "pdf", "pdf", documents, "--jobs", "2")
             print(f"\ncontractgen batch, {args.pdf_orders} orders, PDF, --jobs 2: {built} documents in "
                   f"{elapsed:.1f} s = {built / elapsed:.2f} docs/s (target ≥ 2); peak RSS {rss:.0f} MB")
 
-        if args.memory_orders:
-            big_csv = tmp / "big.csv"
-            write_csv(generated_orders(args.memory_orders), big_csv)
-            elapsed, built, rss = run_batch(big_csv, tmp / "big", 2, "docx", documents)
-            print(f"\ncontractgen batch, {args.memory_orders} orders, DOCX, --jobs 2: {built} documents in "
-                  f"{elapsed:.1f} s = {built / elapsed:.1f} docs/s; peak RSS {rss:.0f} MB "
-                  f"(against {len(orders)} orders above: rendered files never accumulate, the sheet is read whole)")
+        if pdf_engine_rates is not None:  # the engines of issue 18 item 1, measured by benchmarks/pdf_engines.py
+            print("\nPDF engines (benchmarks/pdf_engines.py), docs/s:")
+            for engine, rates in pdf_engine_rates(documents).items():
+                print(f"  {engine:24} " + "   ".join(f"{n} process(es): {rate:5.2f}" for n, rate in sorted(rates.items())))
+        else:
+            print("\nPDF engines: benchmarks/pdf_engines.py has no pdf_engine_rates yet (issue 18 item 1)")
 
+        peaks = {}
+        for count in args.memory_orders:
+            big_csv = tmp / f"memory-{count}.csv"
+            write_csv(generated_orders(count), big_csv)
+            elapsed, built, peaks[count] = run_batch(big_csv, tmp / f"memory-{count}", "docx", documents, "--jobs", "2")
+            big_csv.unlink()
+            shutil.rmtree(tmp / f"memory-{count}")
+            print(f"\ncontractgen batch, {count} orders, DOCX, --jobs 2: {built} documents in {elapsed:.1f} s = "
+                  f"{built / elapsed:.1f} docs/s; peak RSS of all its processes {peaks[count]:.0f} MB")
+        if len(peaks) > 1:
+            print("  peak RSS by orders: " + ", ".join(f"{n}: {mb:.0f} MB" for n, mb in peaks.items()) +
+                  f"; largest / smallest {max(peaks.values()) / min(peaks.values()):.2f}× (target: flat, ±20 %)")
 
 if __name__ == "__main__":
     main()

@@ -9,12 +9,18 @@ answers mapping is what an answers YAML file holds (docs/formats.md):
 - `build_files(answers, documents, formats, layout, source)` → {file name: bytes}, as `contractgen build`
   writes them; `build(path, documents, formats, layout, outdir)` writes them
 """
-from .build import (assemble_documents, assemble_mapping, assess_mapping, build, build_files, resolve_documents,
-                    validate_mapping)
-from .core.errors import ContractgenError, InputError, LibraryError, Problem, ValidationError
-from .documents.model import Document
-from .risk.assess import Assessment
+from importlib import import_module
 
-__all__ = ["validate_mapping", "assess_mapping", "assemble_mapping", "assemble_documents", "build_files", "build",
-           "resolve_documents", "Document", "Assessment", "ContractgenError", "InputError", "LibraryError",
-           "Problem", "ValidationError"]
+# name -> the module defining it, imported on first use (PEP 562), so `contractgen --help` or a command
+# that never builds does not load the whole pipeline
+_API = {**dict.fromkeys(("validate_mapping", "assess_mapping", "assemble_mapping", "assemble_documents", "build_files",
+                         "build", "resolve_documents"), ".build"),
+        **dict.fromkeys(("ContractgenError", "InputError", "LibraryError", "Problem", "ValidationError"), ".core.errors"),
+        "Document": ".documents.model", "Assessment": ".risk.assess"}
+__all__ = list(_API)
+
+
+def __getattr__(name: str):
+    if name not in _API:
+        raise AttributeError(f"module 'contractgen' has no attribute {name!r}")
+    return getattr(import_module(_API[name], __name__), name)

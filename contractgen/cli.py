@@ -148,7 +148,8 @@ def cmd_check(args) -> int:
 def cmd_batch(args) -> int:
     from .batch.run import run_batch
 
-    return run_batch(args.sheet, args.docs, args.format, args.layout, Path(args.output or "."), args.jobs, args.force)
+    return run_batch(args.sheet, args.docs, args.format, args.layout, Path(args.output or "."), args.jobs, args.force,
+                     scheduler=args.scheduler)
 
 
 def cmd_batch_template(args) -> int:
@@ -322,6 +323,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="comma-separated formats: docx, pdf, html, md (default: docx)")
     sub.add_argument("--jobs", type=int, default=None, metavar="N",
                      help="worker processes (default: the number of CPU cores)")
+    sub.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="build on a Dask cluster: its scheduler's address, e.g. tcp://host:8786 (default: "
+                          "$CONTRACTGEN_SCHEDULER; needs `pip install 'contractgen[dask]'`; docs/scaling.md)")
     output_options(sub, None)
 
     sub = command("batch-template", cmd_batch_template, "write the order spreadsheet for `contractgen batch`")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -16,6 +18,16 @@ import yaml
 from contractgen.core.yamlio import load_yaml_file
 
 ROOT = Path(__file__).resolve().parent.parent
+# the loaded-library cache (core/cache.py) of this test run, in and out of the CLI's subprocesses: never the
+# user's own, shared by the run's tests, removed at the end
+_CACHE = None if "CONTRACTGEN_CACHE_DIR" in os.environ else tempfile.mkdtemp(prefix="contractgen-test-cache-")
+if _CACHE:
+    os.environ["CONTRACTGEN_CACHE_DIR"] = _CACHE
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _CACHE:
+        shutil.rmtree(_CACHE, ignore_errors=True)
 EXAMPLE = ROOT / "examples" / "houseware-tooling.yaml"
 
 _DELETE = object()

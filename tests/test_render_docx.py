@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import docx
@@ -293,6 +294,20 @@ def test_a_newline_in_a_value_is_a_line_break_not_a_new_paragraph():
     d = open_docx(render_docx(make_document(supplier_en="Line one\nLine two"), "en"))
     names = [p.text for c in d.tables[-1].rows[0].cells for p in c.paragraphs]
     assert "Line one\nLine two" in names
+
+
+def test_a_tab_in_a_value_stays_in_its_run_and_braces_stay_text():
+    d = open_docx(render_docx(make_document(supplier_en="Unit\t7 {{ x }} {% if %}"), "en"))
+    runs = [r for c in d.tables[-1].rows[0].cells for p in c.paragraphs for r in p.runs
+            if "Unit" in r.text]
+    assert [r.text for r in runs] == ["Unit\t7 {{ x }} {% if %}"]  # one run: the tab does not split it
+
+
+def test_one_template_serves_threads_rendering_at_once():
+    documents = [make_document(supplier_en=f"Supplier {i}") for i in range(8)]
+    alone = [render_docx(document, "parallel") for document in documents]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda document: render_docx(document, "parallel"), documents)) == alone
 
 
 # --- fonts ----------------------------------------------------------------------------------------

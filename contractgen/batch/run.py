@@ -6,20 +6,23 @@ manifest.
 2. Skip orders whose outputs are up to date (same answers, library, tool version, documents, formats
    and layout, and the files on disk still have the recorded sha256), unless --force.
 3. Render the rest in worker processes (--jobs), forked warm from a fork server and recycled every
-   ~200 documents because docxtpl processes grow (rendering-notes.md); with PDF, a worker converts a
-   chunk of orders in one LibreOffice call. A --jobs 1 run of at most ~200 documents renders in this
-   process instead: a worker would only add its start-up.
+   ~200 documents because docxtpl processes grow (rendering-notes.md). Work is handed out one order at
+   a time, so no worker idles while another holds a queue of orders (a PDF is typeset in the worker,
+   with no engine start-up to spread over a chunk). A --jobs 1 run of at most ~200 documents renders in this process instead:
+   a worker would only add its start-up.
+   With --scheduler (or CONTRACTGEN_SCHEDULER), the same work runs on a Dask cluster instead
+   (cluster.py).
 4. The main process writes each order's files (all or none, never replacing a different file without
    --force), so stopping workers can never leave a partial file, and records DIR/manifest.json/.csv.
 """
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import itertools
 import json
-import math
 import multiprocessing
 import os
 import pickle
@@ -36,7 +39,7 @@ from typing import TextIO
 
 from ..answers.load import answers_from_mapping, known_answer_paths
 from ..answers.coerce import NONE
-from . import lifeline
+from . import cluster, lifeline
 from ..build import assemble_set, check_output_options, interview_for, resolve_documents, set_files
 from ..render.formats import render_all
 from ..core.errors import ContractgenError, InputError, Problem, ValidationError
@@ -48,7 +51,6 @@ from .sheets import read_orders
 MANIFEST_FORMAT = "contractgen-batch/1"
 DONE = ("built", "unchanged", "skipped-up-to-date")  # statuses whose files are complete on disk
 RECYCLE_AFTER_DOCUMENTS = 200
-PDF_CHUNK = 10  # orders per LibreOffice call
 TEMP_PREFIX = "contractgen-batch-"
 _CSV_FIELDS = ("contract_number", "status", "source", "errors", "files", "answers_sha256", "clauses", "documents",
                "formats", "layout", "tool_version", "library_sha256")
@@ -87,7 +89,7 @@ class _Result:
 
 
 def _on_terminate(signum, frame):
-    os.killpg(0, signal.SIGKILL)  # this worker and the LibreOffice it started, at once, whatever they were doing
+    os.killpg(0, signal.SIGKILL)  # this worker and anything it started, at once, whatever they were doing
 
 
 def _stop_group() -> None:
@@ -95,8 +97,7 @@ def _stop_group() -> None:
 
 
 def _init_worker(documents: list[str], temp_root: str, main_pid: int) -> None:
-    # Its own process group: Ctrl-C at the terminal reaches only the main process, which decides; and
-    # stopping the group stops the LibreOffice this worker started with it.
+    # Its own process group: Ctrl-C at the terminal reaches only the main process, which decides.
     os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_terminate)
@@ -274,9 +275,10 @@ def default_jobs() -> int:
 
 
 def run_batch(path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: Path,
-              jobs: int | None = None, force: bool = False, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+              jobs: int | None = None, force: bool = False, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+              scheduler: str | None = None) -> int:
     """Returns the exit code: 0 all built or up to date, 2 some order invalid or refused, 1 a fault of
-    the tool or library, 130 interrupted."""
+    the tool or library, 130 interrupted. `scheduler`: a Dask scheduler's address (cluster.py)."""
     from ..library.clauses import load_library
     from ..documents.manifest import answers_sha256, tool_version
 
@@ -285,13 +287,20 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
     if jobs is not None and jobs < 1:
         raise InputError(Problem("--jobs", "", _AT_LEAST_ONE(), as_typed(str(jobs))))
     documents = resolve_documents(documents)
+    client = None
+    if cluster.scheduler_address(scheduler):
+        if jobs is not None:
+            raise InputError(Problem("--jobs", "", "no --jobs with --scheduler (the cluster's workers do the work)",
+                                     str(jobs)))
+        client = cluster.connect(cluster.scheduler_address(scheduler))
+        jobs = cluster.threads(client)
     jobs = jobs or default_jobs()
-    if jobs > 1:
+    if jobs > 1 and client is None:
         _pool_context(start=True)
     interview = interview_for(documents)
     path = Path(path)
     sheet = read_orders(path, interview, known_answer_paths())
-    if not _in_process(jobs, len(sheet.orders), documents):
+    if client is None and not _in_process(jobs, len(sheet.orders), documents):
         _pool_context(start=True)
     for note in sheet.notes:
         print(note, file=out)
@@ -336,8 +345,12 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
         to_build.append((entry, pickle.dumps(answers.data, protocol=pickle.HIGHEST_PROTOCOL)))
 
     stop, started = {"requested": False, "stuck": False}, time.monotonic()
-    if to_build:
-        _build(to_build, documents, formats, layout, outdir, jobs, force, err, stop)
+    try:
+        if to_build:
+            _build(to_build, documents, formats, layout, outdir, jobs, force, err, stop, client)
+    finally:
+        if client is not None:
+            client.close()
     seconds = time.monotonic() - started
     for entry, _ in to_build:
         if not entry.status:
@@ -366,22 +379,17 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
 
 
 def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layout, outdir: Path, jobs: int, force: bool,
-           err: TextIO, stop: dict) -> None:
+           err: TextIO, stop: dict, client=None) -> None:
     """Render (in worker processes, or here for a small --jobs 1 run), write here. Ctrl-C or SIGTERM sets
     stop["requested"]: the run stops after the order being written; renders in flight are dropped."""
     jobs = max(1, min(jobs, len(to_build)))
-    size = max(1, min(PDF_CHUNK, math.ceil(len(to_build) / jobs))) if "pdf" in formats else 1
 
     def chunks():
         """Chunks as they are handed out, each order's answers released from to_build as it goes, so a
         5,000-order run holds only the orders in flight."""
-        for start in range(0, len(to_build), size):
-            chunk = []
-            for i in range(start, min(start + size, len(to_build))):
-                entry, data = to_build[i]
-                chunk.append((i, entry.contract_number, data))
-                to_build[i] = (entry, None)
-            yield chunk
+        for i, (entry, data) in enumerate(to_build):
+            to_build[i] = (entry, None)
+            yield [(i, entry.contract_number, data)]
 
     progress = Progress(len(to_build), err)
 
@@ -398,23 +406,27 @@ def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layou
 
     handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        if _in_process(jobs, len(to_build), documents):
+        if client is not None:
+            work = functools.partial(_build_chunk, documents=documents, formats=formats, layout=layout,
+                                     outdir=str(outdir))
+            cluster.build_on_cluster(client, chunks(), work, finish, _failure, stop, progress)
+        elif _in_process(jobs, len(to_build), documents):
             for chunk in chunks():
                 finish(_render_chunk(chunk, documents, formats, layout, outdir))
                 if stop["requested"]:
                     break
         else:
-            _build_in_pool(chunks(), size, jobs, documents, formats, layout, outdir, stop, finish, progress)
+            _build_in_pool(chunks(), jobs, documents, formats, layout, outdir, stop, finish, progress)
     finally:
         progress.close()
         for s, handler in handlers.items():
             signal.signal(s, handler)
 
 
-def _build_in_pool(chunks, size: int, jobs, documents, formats, layout, outdir: Path, stop: dict, finish,
+def _build_in_pool(chunks, jobs, documents, formats, layout, outdir: Path, stop: dict, finish,
                    progress) -> None:
-    per_child = max(1, RECYCLE_AFTER_DOCUMENTS // (size * len(documents)))
-    # the workers' temporary files, LibreOffice's; named with this process's id, so a later run can tell
+    per_child = max(1, RECYCLE_AFTER_DOCUMENTS // len(documents))
+    # the workers' temporary files; named with this process's id, so a later run can tell
     # a folder left by a killed run from a live run's
     temp_root = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-")
     pool = _RecyclingPool(jobs, mp_context=_pool_context(), initializer=_init_worker,
@@ -440,7 +452,7 @@ def _build_in_pool(chunks, size: int, jobs, documents, formats, layout, outdir: 
     finally:
         manager = pool._executor_manager_thread
         if stop["requested"]:
-            # Kill each worker's process group (the worker and its LibreOffice): their results are thrown
+            # Kill each worker's process group: their results are thrown
             # away, and only this process writes to DIR, so nothing there can be left half-written.
             for process in list((pool._processes or {}).values()):
                 try:

@@ -7,14 +7,18 @@ an order without tooling.
 """
 from __future__ import annotations
 
+import marshal
 from dataclasses import dataclass, field
 from functools import lru_cache
 from string import Formatter
 from typing import Any, Callable
 
 from jinja2 import ChainableUndefined, nodes
+from jinja2.environment import TemplateExpression
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
+
+from .cache import cached, content_key
 
 _env = SandboxedEnvironment(undefined=ChainableUndefined)
 
@@ -44,15 +48,27 @@ class Expression:
 
 @lru_cache(maxsize=4096)
 def compile_expression(source: str) -> Expression:
+    """A condition compiled once, then read from the cache (core/cache.py) as Python code."""
     source = str(source).strip()
     if not source:
         raise ExpressionSyntaxError("an empty expression")
+    paths, escapes, code = cached("expression", content_key("expression", [("", source.encode())]),
+                                  lambda: _compiled(source))
+    template = _env.template_class.from_code(_env, marshal.loads(code), _env.make_globals(None))
+    return Expression(source, paths, escapes, TemplateExpression(template, undefined_to_none=False))
+
+
+def _compiled(source: str) -> tuple[frozenset[str], tuple[str, ...], bytes]:
+    """What an Expression needs, as plain values: its paths, its sandbox escapes, and the code of
+    `{% set result = (…) %}`, which is how Jinja's compile_expression compiles it (checked by compiling
+    it that way first, which also refuses anything after the expression)."""
     try:
-        compiled = _env.compile_expression(source, undefined_to_none=False)
+        _env.compile_expression(source)
         tree = _env.parse("{{ (" + source + ") }}")
+        code = _env.compile("{% set result = (" + source + ") %}")
     except TemplateSyntaxError as exc:
         raise ExpressionSyntaxError(f"{exc.message} in {source!r}") from None
-    return Expression(source, frozenset(variable_paths(tree)), tuple(sandbox_escapes(tree)), compiled)
+    return frozenset(variable_paths(tree)), tuple(sandbox_escapes(tree)), marshal.dumps(code)
 
 
 def variable_paths(tree: nodes.Template) -> set[str]:

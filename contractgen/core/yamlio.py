@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .cache import cached, content_key
 from .errors import InputError, Problem
 from .messages import as_typed, message
 from .input_files import read_bounded
@@ -238,10 +239,17 @@ def load_yaml_text(text: str, source: str):
         loader.dispose()
 
 
-def load_yaml_file(path: str | Path):
-    """Read and parse a YAML file with the size, encoding and structure limits above."""
-    source = str(path)
+def load_yaml_file(path: str | Path, cache: bool = False):
+    """Read and parse a YAML file with the size, encoding and structure limits above. `cache`: a file of
+    the tool's own data (an interview, a document definition, risk rules), parsed once and then read
+    from the cache (core/cache.py) while its content stays the same; never for a user's answers."""
     data = read_bounded(path, MAX_FILE_BYTES)
+    if cache:
+        return cached("yaml", content_key("yaml", [("", data)]), lambda: _parse_file(data, str(path)))
+    return _parse_file(data, str(path))
+
+
+def _parse_file(data: bytes, source: str):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -5,11 +5,13 @@ import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from ..library.clauses import LibraryClause
 
 
+@cache  # installed metadata does not change under a running process; reading it costs ~6 ms a document
 def tool_version() -> str:
     try:
         return version("contractgen")

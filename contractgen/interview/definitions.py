@@ -152,7 +152,7 @@ def _question(raw: dict, where: str) -> Question:
 
 
 def _block(path: Path) -> Block:
-    raw = load_yaml_file(path)
+    raw = load_yaml_file(path, cache=True)
     where = str(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
         raise LibraryError(f"{where}: a block needs an 'id'")
@@ -186,7 +186,7 @@ def load_interview(name: str, folder: Path | None = None) -> Interview:
     if not path.is_file():
         known = ", ".join(available_interviews(folder)) or "none"
         raise LibraryError(f"no interview named {name!r} (available: {known})")
-    raw = load_yaml_file(path)
+    raw = load_yaml_file(path, cache=True)
     where = str(path)
     if not isinstance(raw, dict):
         raise LibraryError(f"{where}: an interview must be a mapping")

@@ -9,7 +9,9 @@ from functools import cache
 from ..answers.load import known_answer_paths
 from .clauses import ClauseLibrary, LibraryClause, LintProblem, clause_env, normalised_paths
 from ..facts.derived import DERIVED_FIELDS, DERIVED_NAMES
+from ..core.cache import cached, content_key
 from ..core.errors import LibraryError
+from ..core.resources import data_path
 from ..core.expressions import sandbox_escapes
 from ..interview.definitions import available_interviews, load_interview
 from .glossary import forbidden_variants
@@ -44,10 +46,27 @@ def is_provided(path: str, answers: frozenset[str], choices: frozenset[str]) -> 
     return path in answers or any(k.startswith((path + ".", path + "[]")) for k in answers)
 
 
-@cache
 def clause_problems(clause: LibraryClause, library: ClauseLibrary) -> tuple[LintProblem, ...]:
-    """Everything wrong with one clause, in itself and in its relations to the rest of the library.
-    Cached per loaded library, so a batch of orders checks each clause once."""
+    """Everything wrong with one clause, in itself and in its relations to the rest of the library."""
+    checked = library_problems(library)
+    return checked[clause.id] if library.clauses.get(clause.id) is clause else _problems(clause, library)
+
+
+@cache
+def library_problems(library: ClauseLibrary) -> dict[str, tuple[LintProblem, ...]]:
+    """Every clause's problems, checked once per loaded library and kept in the cache (core/cache.py)
+    under the content of the clause files and interviews they depend on: a build does not check again
+    a library it has seen (the checks cost about half a second)."""
+    folder = data_path("interviews")
+    sources = [("folder", str(library.folder).encode()),  # the problems name their files
+               *((f"clauses/{p.relative_to(library.folder).as_posix()}", p.read_bytes())
+                 for p in sorted(library.folder.rglob("*.yaml"))),
+               *((f"interviews/{p.relative_to(folder).as_posix()}", p.read_bytes()) for p in sorted(folder.rglob("*.yaml")))]
+    return cached("clause-checks", content_key("clause-checks", sources),
+                  lambda: {cid: _problems(clause, library) for cid, clause in library.clauses.items()})
+
+
+def _problems(clause: LibraryClause, library: ClauseLibrary) -> tuple[LintProblem, ...]:
     messages = [*_text_problems(clause), *_when_problems(clause), *_relation_problems(clause, library)]
     return tuple(LintProblem(clause.file, clause.id, message) for message in messages)
 

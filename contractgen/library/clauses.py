@@ -6,6 +6,7 @@ a build refuses a library with problems.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,6 +17,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..core.cache import cached, files_key
 from ..core.errors import ContractgenError, LibraryError, TemplateError
 from ..core.expressions import Expression, ExpressionSyntaxError, compile_expression, variable_paths
 from ..core.paths import has_path
@@ -191,13 +193,51 @@ def read_library(folder: Path | None = None) -> tuple[ClauseLibrary, list[LintPr
 
 @cache
 def load_library(folder: Path | None = None) -> ClauseLibrary:
-    """The library for building; refuses one with problems, since the buyer cannot fix those."""
-    library, problems = read_library(folder)
-    if problems:
+    """The library for building; refuses one with problems, since the buyer cannot fix those. Read
+    through the cache (core/cache.py): a library already read in this form is not parsed again."""
+    folder = Path(folder or data_path("clause_library"))
+    files = sorted(folder.rglob("*.yaml"))
+    records = cached("clause-library", files_key("clause-library", folder, files),
+                     lambda: _records(*read_library(folder)))
+    if records is None:  # problems: read again for the message (never cached)
+        library, problems = read_library(folder)
         listing = "\n".join(f"  {p}" for p in problems[:20])
         raise LibraryError(f"the clause library has {len(problems)} problem(s); run `contractgen clauses lint`:\n"
                            f"{listing}")
-    return library
+    return _from_records(records, folder)
+
+
+def _records(library: ClauseLibrary, problems: list[LintProblem]) -> tuple | None:
+    """A library without problems as plain, picklable values: each clause's fields, with its Jinja
+    templates as compiled code (marshal) and its file relative to the folder."""
+    if problems:
+        return None
+    records = []
+    for clause in library.clauses.values():
+        fields = {name: getattr(clause, name) for name in _PLAIN_FIELDS}
+        fields["when"] = clause.when.source if clause.when else None
+        fields["file"] = Path(clause.file).relative_to(library.folder).as_posix()
+        codes = tuple(None if text is None else marshal.dumps(clause_env.compile(text))
+                      for text in (clause.text.en or None, clause.text.zh or None))
+        records.append((fields, codes))
+    return library.sha256, tuple(records)
+
+
+def _from_records(records: tuple, folder: Path) -> ClauseLibrary:
+    sha256, entries = records
+    clauses = {}
+    for fields, codes in entries:
+        templates = tuple(None if code is None else Template.from_code(clause_env, marshal.loads(code),
+                                                                        clause_env.make_globals(None))
+                          for code in codes)
+        when = compile_expression(fields["when"]) if fields["when"] else None
+        clauses[fields["id"]] = LibraryClause(**{**fields, "when": when, "file": str(folder / fields["file"])},
+                                              templates=templates)
+    return ClauseLibrary(clauses, folder, sha256)
+
+
+_PLAIN_FIELDS = ("id", "version", "status", "title", "applies_to", "requires", "excludes", "alternatives", "text",
+                 "notes", "sha256")
 
 
 def normalised_paths(paths: set[str]) -> set[str]:

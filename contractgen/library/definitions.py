@@ -52,7 +52,7 @@ def load_definition(name: str, folder: Path | None = None) -> DocumentDefinition
     path = folder / f"{name}.yaml"
     if not path.is_file():
         raise LibraryError(f"no document named {name!r} (available: {', '.join(available_documents(folder))})")
-    raw = load_yaml_file(path)
+    raw = load_yaml_file(path, cache=True)
     where = str(path)
     if not isinstance(raw, dict) or raw.get("id") != name:
         raise LibraryError(f"{where}: expected a mapping with id: {name}")

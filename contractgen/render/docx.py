@@ -9,35 +9,20 @@ and nothing from the Document is ever compiled.
 """
 from __future__ import annotations
 
-import functools
-import io
 import json
 from collections.abc import Mapping
-from pathlib import Path
-
-from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined
-from markupsafe import Markup
-
-from lxml import etree
 
 from ..documents.model import Clause, Document, Party, ProductTable, Signatory, Table
 
 from ..core.text import Text
 from ..core.resources import data_path
 from . import LAYOUTS, layout_languages, ooxml
+from .docx_template import WIDTHS_MARK, house_template
 from .ooxml import read_custom_properties
 
-__all__ = ["LAYOUTS", "TEMPLATE", "manifest_properties", "read_custom_properties", "render_docx"]
+__all__ = ["LAYOUTS", "TEMPLATE", "WIDTHS_MARK", "manifest_properties", "read_custom_properties", "render_docx"]
 
 TEMPLATE = data_path("templates", "docx", "house.docx")
-
-# Word on Windows and macOS has SimSun (宋体); on Linux fontconfig resolves "SimSun" for zh-CN text
-# to Noto Serif CJK SC, so LibreOffice draws Simplified glyphs. Times New Roman is Liberation Serif
-# there, with the same metrics.
-LATIN_FONT = "Times New Roman"
-EAST_ASIAN_FONT = "SimSun"
-EAST_ASIAN_ALT_NAME = "宋体"
 AUTHOR = "contractgen"
 
 
@@ -48,9 +33,7 @@ def render_docx(document: Document, layout: str = "parallel") -> bytes:
     properties come from the Document (created = modified = `document.date` 00:00 UTC).
     """
     context = _context(document, layout)  # first: an unknown layout is refused before the template is read
-    template = _HouseTemplate(io.BytesIO(_template_bytes(TEMPLATE)))
-    template.render(context, jinja_env=_environment(), autoescape=True)
-    members = ooxml.package_members(template.docx.part.package)
+    members = house_template(TEMPLATE).fill(context)
     ooxml.set_core_properties(members, title=document.title.en, author=AUTHOR,
                               created=f"{document.date}T00:00:00Z")
     ooxml.set_custom_properties(members, manifest_properties(document.manifest))
@@ -81,107 +64,6 @@ def manifest_properties(manifest: Mapping) -> dict[str, str]:
     props["contractgen.manifest"] = json.dumps(manifest, sort_keys=True, ensure_ascii=False,
                                                separators=(",", ":"), default=str)
     return dict(sorted(props.items()))
-
-
-# --- the template, once per process ---------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8)
-def _template_bytes(path: Path) -> bytes:
-    """The template file with the East-Asian font settings enforced (a restyle in Word can bring back
-    theme fonts, which make Word pick a Japanese face), read and fixed once per process."""
-    members = ooxml.read_members(path.read_bytes())
-    ooxml.east_asian_fonts(members, latin=LATIN_FONT, east_asia=EAST_ASIAN_FONT,
-                           alt_name=EAST_ASIAN_ALT_NAME)
-    return ooxml.write_zip(members)
-
-
-@functools.lru_cache(maxsize=32)
-def _patched(src_xml: str) -> str:
-    return DocxTemplate.patch_xml(None, src_xml)
-
-
-class _HouseTemplate(DocxTemplate):
-    def patch_xml(self, src_xml):
-        # docxtpl re-cleans the same template XML with ~20 regexes on every render; the result
-        # depends only on that XML (docxtpl's patch_xml does not use self).
-        return _patched(src_xml)
-
-    def fix_tables(self, xml):
-        # docxtpl gives the columns a `{%tc for %}` loop made equal widths; then apply the widths the
-        # assembler chose (Table.widths), which the template carries in the table's description.
-        tree = super().fix_tables(xml)
-        _apply_column_widths(tree)
-        return tree
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# The house template's generic table says `<w:tblDescription w:val="{{ t.widths }}"/>`; the rendered
-# value is this prefix and one relative width per column. The description is removed once applied.
-WIDTHS_MARK = "contractgen-columns:"
-
-
-def _apply_column_widths(tree) -> None:
-    for description in list(tree.iter(f"{_W}tblDescription")):
-        value = description.get(f"{_W}val") or ""
-        if not value.startswith(WIDTHS_MARK):
-            continue
-        tbl_pr = description.getparent()
-        tbl_pr.remove(description)
-        table = tbl_pr.getparent()
-        weights = [int(w) for w in value.removeprefix(WIDTHS_MARK).split(",") if w]
-        grid = table.find(f"{_W}tblGrid")
-        columns = grid.findall(f"{_W}gridCol")
-        if len(columns) != len(weights):
-            continue  # a restyled template that no longer loops over the columns: keep docxtpl's grid
-        total = sum(int(float(c.get(f"{_W}w"))) for c in columns)
-        widths = [total * w // sum(weights) for w in weights]
-        widths[-1] += total - sum(widths)
-        for column, width in zip(columns, widths):
-            column.set(f"{_W}w", str(width))
-        for row in table.findall(f"{_W}tr"):
-            cells = row.findall(f"{_W}tc")
-            if len(cells) != len(widths):
-                continue
-            for cell, width in zip(cells, widths):
-                tc_pr = cell.find(f"{_W}tcPr")
-                if tc_pr is None:
-                    tc_pr = etree.Element(f"{_W}tcPr")
-                    cell.insert(0, tc_pr)
-                tc_w = tc_pr.find(f"{_W}tcW")
-                if tc_w is None:
-                    tc_w = etree.Element(f"{_W}tcW")
-                    tc_pr.insert(0, tc_w)
-                tc_w.set(f"{_W}w", str(width))
-                tc_w.set(f"{_W}type", "dxa")
-
-
-class _Environment(Environment):
-    """docxtpl compiles the template XML with `from_string` on every render; the XML of one template
-    does not change within a process, so compile it once."""
-
-    @functools.lru_cache(maxsize=32)
-    def from_string(self, source):  # noqa: D102 - docxtpl passes only the source
-        return super().from_string(source)
-
-
-def _printable(value) -> Markup:
-    """Every `{{ … }}` output goes through here: escaped for XML, stripped of characters XML cannot
-    hold, and with braces as character references so docxtpl's post-render `{_{` → `{{`
-    substitution cannot touch a value."""
-    if value is None:
-        return Markup("")
-    text = ooxml.xml_safe(str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    return Markup(text.translate(_ESCAPES))
-
-
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;",
-                         "{": "&#123;", "}": "&#125;"})
-
-
-@functools.cache
-def _environment() -> Environment:
-    return _Environment(autoescape=True, finalize=_printable, undefined=StrictUndefined)
 
 
 # --- Document -> template values ------------------------------------------------------------------

@@ -119,7 +119,7 @@ def _parse_rules(folder: Path, problems: list[LintProblem]) -> list[RiskRule]:
     rules: dict[str, RiskRule] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            raw = load_yaml_file(path)
+            raw = load_yaml_file(path, cache=True)
         except ContractgenError as exc:
             problems.append(LintProblem(str(path), "", str(exc)))
             continue
