@@ -13,6 +13,7 @@ import itertools
 import os
 
 from ..core.errors import InputError, LibraryError, Problem
+from ..core.messages import as_typed, message
 from ..documents.manifest import tool_version
 from ..library.clauses import load_library
 
@@ -20,6 +21,10 @@ SCHEDULER_ENV = "CONTRACTGEN_SCHEDULER"  # the scheduler's address, when --sched
 IN_FLIGHT_PER_THREAD = 3
 CONNECT_SECONDS = 30
 
+
+_DASK_EXTRA = message("batch.dask_extra", "contractgen installed with its Dask extra (pip install 'contractgen[dask]')")
+_NO_DASK = message("batch.no_dask", "no dask.distributed")
+_SCHEDULER = message("batch.scheduler", "the address of a running Dask scheduler (tcp://host:8786)")
 
 def scheduler_address(given: str | None) -> str | None:
     return given or os.environ.get(SCHEDULER_ENV) or None
@@ -30,13 +35,11 @@ def connect(address: str):
     try:
         from distributed import Client
     except ImportError:
-        raise InputError(Problem("--scheduler", "", "contractgen installed with its Dask extra "
-                                                    "(pip install 'contractgen[dask]')", "no dask.distributed")) from None
+        raise InputError(Problem("--scheduler", "", _DASK_EXTRA(), _NO_DASK())) from None
     try:
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(Problem("--scheduler", "", "the address of a running Dask scheduler (tcp://host:8786)",
-                                 f"{address!r}: {exc}")) from None
+        raise InputError(Problem("--scheduler", "", _SCHEDULER(), as_typed(f"{address!r}: {exc}"))) from None
 
 
 def threads(client) -> int:

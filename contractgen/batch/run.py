@@ -192,6 +192,8 @@ _NO_FILE_OR_MANIFEST = message("batch.no_file_or_manifest", "no file, or the man
                                                             "batch run")
 _ANOTHER_FILE = message("batch.another_file", "another file (use -o for another folder, or --force to replace it)")
 _AT_LEAST_ONE = message("batch.at_least_one", "a number of at least 1")
+_NO_JOBS_WITH_SCHEDULER = message("batch.no_jobs_with_scheduler",
+                                  "no --jobs with --scheduler (the cluster's workers do the work)")
 _ORDER_ROW = message("batch.order_row", "at least one order row below the header row")
 
 
@@ -290,8 +292,7 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
     client = None
     if cluster.scheduler_address(scheduler):
         if jobs is not None:
-            raise InputError(Problem("--jobs", "", "no --jobs with --scheduler (the cluster's workers do the work)",
-                                     str(jobs)))
+            raise InputError(Problem("--jobs", "", _NO_JOBS_WITH_SCHEDULER(), as_typed(str(jobs))))
         client = cluster.connect(cluster.scheduler_address(scheduler))
         jobs = cluster.threads(client)
     jobs = jobs or default_jobs()

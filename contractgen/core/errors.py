@@ -17,6 +17,13 @@ class Problem:
     expected: Text
     found: Text
 
+    def __post_init__(self):
+        # A bare string here would reach the Chinese interfaces in English: every sentence comes from
+        # the catalog (core/messages.py), a value as typed through as_typed().
+        if not (isinstance(self.expected, Text) and isinstance(self.found, Text)):
+            raise TypeError(f"Problem at {self.path!r}: expected and found must be Text, got "
+                            f"{type(self.expected).__name__} and {type(self.found).__name__}")
+
     def __str__(self) -> str:
         where = f"{self.source}: {self.path}" if self.path else self.source
         return f"{where}: expected {self.expected.en}, found {self.found.en}"
