@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..core.text import Text
 from ..facts.derived import derive
 from ..interview.definitions import Interview
-from .facts import rule_context
+from .facts import identity_unchecked, payee_unconfirmed, rule_context, text_facts
 from .rules import RiskRule, load_rules
 
 
@@ -57,6 +57,8 @@ class Assessment:
     findings: tuple[Finding, ...]  # score descending, then id
     verdict: str  # do_not_pay | fix_first | ok
     verdict_text: Text
+    unverified: tuple[Text, ...] = ()  # the verification questions left unanswered: not verified, not safe
+    notes: tuple[Text, ...] = ()  # what the answers tell that is no finding (the USCC read)
 
     def at_or_above(self, band_name: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.score >= BAND_MIN_SCORE[band_name])
@@ -71,19 +73,76 @@ def verdict(findings: tuple[Finding, ...] | list[Finding]) -> str:
     return "ok"
 
 
+_NOTES = {  # the fixed sentences of the assessment's notes, EN and ZH
+    "registration": Text("USCC {code}: registered by {authority} of {division} (GB/T 2260 code {division_code}; "
+                         "{source}), {entity_type}.",
+                         "统一社会信用代码{code}：由{division}（GB/T 2260代码{division_code}；{source}）的{authority}登记，"
+                         "主体类型为{entity_type}。"),
+    "former_division": Text("Code {division_code} is no longer in the table (a division merged or renamed since): "
+                            "named from its city or province.",
+                            "代码{division_code}已不在现行区划表中（该区划此后已合并或更名），按其所属市或省命名。"),
+    "address": Text("The supplier's address is in {place}.", "卖方住所位于{place}。"),
+}
+
+
+def _notes(derived: dict) -> tuple[Text, ...]:
+    registration = derived.get("registration")
+    if not registration:
+        return ()
+    values = {lang: {key: (value[lang] if isinstance(value, dict) else value) for key, value in registration.items()}
+              for lang in ("en", "zh")}
+    keys = ["registration"] + ([] if registration["exact"] else ["former_division"])
+    notes = [Text(*(getattr(_NOTES[k], lang).format(**values[lang]) for lang in ("en", "zh"))) for k in keys]
+    if registration["address_place"]:
+        notes.append(Text(*(getattr(_NOTES["address"], lang).format(place=registration["address_place"])
+                            for lang in ("en", "zh"))))
+    return tuple(notes)
+
+
+def unverified(answers: dict, interview: Interview) -> tuple[Text, ...]:
+    """The labels of the verification questions this interview asks and the answers leave open."""
+    checks = answers.get("verification") if isinstance(answers.get("verification"), dict) else {}
+    return tuple(q.label for _, q in interview.questions()
+                 if q.path.startswith("verification.") and checks.get(q.path.removeprefix("verification.")) is None)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _fill(text: Text, values: dict[str, Text]) -> Text:
+    """A rule text with its {names} filled in from the order's text facts, in each language."""
+    return Text(*(getattr(text, lang).format_map(_Blank({k: getattr(v, lang) for k, v in values.items()}))
+                  for lang in ("en", "zh")))
+
+
+def _scaled(value: int | str, facts: dict) -> int:
+    """A rule's probability or impact: its number, or the order's value of the scale it names (3 when the
+    scale cannot be read: unknown is not safe)."""
+    return value if isinstance(value, int) else int(facts.get(value, 3))
+
+
 def assess(answers: dict, interview: Interview, rules: tuple[RiskRule, ...] | list[RiskRule] | None = None,
            derived: dict | None = None) -> Assessment:
     """Every rule whose `when` holds for these (validated) answers, as findings, and the verdict.
     `derived`: the order's derived values when the caller has them already (documents/context.py)."""
-    context = rule_context(answers, derive(answers, interview) if derived is None else derived)
+    derived = derive(answers, interview) if derived is None else derived
+    context = rule_context(answers, derived)
+    texts = text_facts(answers, derived)
     findings = []
     for rule in (load_rules() if rules is None else rules):
         if rule.when.evaluate(context):
-            score = rule.probability * rule.impact
-            findings.append(Finding(rule.id, score, band(score), rule.probability, rule.impact, rule.title,
-                                    rule.why, rule.fix, rule.clauses))
+            probability, impact = _scaled(rule.probability, context["facts"]), _scaled(rule.impact, context["facts"])
+            score = probability * impact
+            findings.append(Finding(rule.id, score, band(score), probability, impact, _fill(rule.title, texts),
+                                    _fill(rule.why, texts), _fill(rule.fix, texts), rule.clauses))
     findings.sort(key=lambda f: (-f.score, f.id))
     code = verdict(findings)
-    return Assessment(tuple(findings), code, VERDICTS[code])
+    asks_checks = any(q.path.startswith("verification.") for _, q in interview.questions())
+    if code == "ok" and asks_checks and (identity_unchecked(answers, derived) or payee_unconfirmed(answers, derived)):
+        code = "do_not_pay"  # invariant 10, whatever the rule files say: an unverified supplier is not safe
+    return Assessment(tuple(findings), code, VERDICTS[code], unverified(answers, interview) if asks_checks else (),
+                      _notes(derived))
 
 
