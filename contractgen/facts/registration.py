@@ -71,8 +71,8 @@ def registration(code: str | None) -> Registration | None:
         entity_type=Text(**entity) if entity else unknown,
         individual_business=code[:2] == codes["individual_business"], division_code=code[2:8],
         division=name, exact=exact,
-        source=Text(f"GB/T 2260, Ministry of Civil Affairs, as of {table['date'].isoformat()}",
-                    f"GB/T 2260，民政部，截至{table['date'].year}年{table['date'].month}月{table['date'].day}日"))
+        source=Text(f"GB/T 2260 as published by the Ministry of Civil Affairs, {table['date'].isoformat()}",
+                    f"依据民政部公布的GB/T 2260，截至{table['date'].year}年{table['date'].month}月{table['date'].day}日"))
 
 
 def _names(name: str, suffixes: tuple[str, ...]) -> list[str]:

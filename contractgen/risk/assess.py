@@ -59,6 +59,7 @@ class Assessment:
     verdict_text: Text
     unverified: tuple[Text, ...] = ()  # the verification questions left unanswered: not verified, not safe
     notes: tuple[Text, ...] = ()  # what the answers tell that is no finding (the USCC read)
+    asked_checks: bool = False  # the interview asks the verification questions
 
     def at_or_above(self, band_name: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.score >= BAND_MIN_SCORE[band_name])
@@ -74,10 +75,10 @@ def verdict(findings: tuple[Finding, ...] | list[Finding]) -> str:
 
 
 _NOTES = {  # the fixed sentences of the assessment's notes, EN and ZH
-    "registration": Text("USCC {code}: registered by {authority} of {division} (GB/T 2260 code {division_code}; "
-                         "{source}), {entity_type}.",
-                         "统一社会信用代码{code}：由{division}（GB/T 2260代码{division_code}；{source}）的{authority}登记，"
-                         "主体类型为{entity_type}。"),
+    "registration": Text("USCC {code}: {entity_type}, registered by {authority} of {division} (division code "
+                         "{division_code}, {source}).",
+                         "统一社会信用代码{code}：主体类型为{entity_type}，由{division}（区划代码{division_code}，{source}）的"
+                         "{authority}登记。"),
     "former_division": Text("Code {division_code} is no longer in the table (a division merged or renamed since): "
                             "named from its city or province.",
                             "代码{division_code}已不在现行区划表中（该区划此后已合并或更名），按其所属市或省命名。"),
@@ -143,6 +144,6 @@ def assess(answers: dict, interview: Interview, rules: tuple[RiskRule, ...] | li
     if code == "ok" and asks_checks and (identity_unchecked(answers, derived) or payee_unconfirmed(answers, derived)):
         code = "do_not_pay"  # invariant 10, whatever the rule files say: an unverified supplier is not safe
     return Assessment(tuple(findings), code, VERDICTS[code], unverified(answers, interview) if asks_checks else (),
-                      _notes(derived))
+                      _notes(derived), asks_checks)
 
 
