@@ -130,6 +130,10 @@ def assess(answers: dict, interview: Interview, rules: tuple[RiskRule, ...] | li
     `derived`: the order's derived values when the caller has them already (documents/context.py)."""
     derived = derive(answers, interview) if derived is None else derived
     context = rule_context(answers, derived)
+    asks_checks = any(q.path.startswith("verification.") for _, q in interview.questions())
+    if not asks_checks:  # an NNN asks nothing about the supplier's checks: none is open
+        for name in ("identity_unchecked", "payee_unconfirmed"):
+            context["facts"].pop(name, None)
     texts = text_facts(answers, derived)
     findings = []
     for rule in (load_rules() if rules is None else rules):
@@ -140,7 +144,6 @@ def assess(answers: dict, interview: Interview, rules: tuple[RiskRule, ...] | li
                                     _fill(rule.why, texts), _fill(rule.fix, texts), rule.clauses))
     findings.sort(key=lambda f: (-f.score, f.id))
     code = verdict(findings)
-    asks_checks = any(q.path.startswith("verification.") for _, q in interview.questions())
     if code == "ok" and asks_checks and (identity_unchecked(answers, derived) or payee_unconfirmed(answers, derived)):
         code = "do_not_pay"  # invariant 10, whatever the rule files say: an unverified supplier is not safe
     return Assessment(tuple(findings), code, VERDICTS[code], unverified(answers, interview) if asks_checks else (),
