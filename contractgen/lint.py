@@ -9,6 +9,7 @@ from .library.checks import clause_problems
 from .library.clauses import ClauseLibrary, LintProblem, read_library
 from .library.definitions import available_documents, load_definition
 from .core.errors import ContractgenError
+from .facts.reference import reference_problems
 from .risk.rules import read_rules
 
 
@@ -62,4 +63,5 @@ def lint(folder: Path | None = None) -> list[LintProblem]:
     if folder is None:  # the bundled definitions and risk rules name the bundled library
         problems += lint_definitions(library)
         problems += read_rules(library=library)[1]
+        problems += [LintProblem(where, "", message) for where, message in reference_problems()]
     return problems

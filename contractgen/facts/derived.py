@@ -27,7 +27,7 @@ DERIVED_FIELDS = {
                                "china_from", "china_to", "china_day_offset", "supplier_start_local",
                                "supplier_end_local", "buyer_utc_offset", "china_utc_offset", "hours_apart",
                                "china_is_ahead", "shifts"}),
-    "risk": frozenset({"verdict", "verdict_text", "count", "counts", "findings", "unverified", "notes"}),
+    "risk": frozenset({"verdict", "verdict_text", "count", "counts", "findings", "unverified", "notes", "checks"}),
     "registration": frozenset({"code", "authority", "entity_type", "individual_business", "division_code",
                                "division", "exact", "source", "address_place", "matches_address"}),
     "calendar": frozenset({"start", "end", "new_years", "holidays"}),
@@ -82,6 +82,9 @@ def derive(answers: dict, interview: Interview) -> dict:
             if quality.get("aql") and quality.get("inspection") != "none":
                 line["aql"] = _aql_plan(product["quantity"], quality)
             line["checks"] = [{"en": t.en, "zh": t.zh} for t in category_checks(product.get("category"))]
+            category = _item_choice(interview, "products", "category", product.get("category"))
+            if category is not None:
+                line["category_label"] = {"en": category.en, "zh": category.zh}
             lines.append(line)
         total = sum((line["amount"] for line in lines), Decimal(0))
         out.update(lines=lines, total_amount=total,
@@ -99,6 +102,14 @@ def derive(answers: dict, interview: Interview) -> dict:
         out["work_overlap"] = overlap
     out.update(_order_facts(answers, asked))
     return out
+
+
+def _item_choice(interview: Interview, list_path: str, item_path: str, value) -> Text | None:
+    """The label of a list item's choice answer, e.g. a product line's category."""
+    question = interview.question(list_path)
+    item = next((q for q in question.item if q.path == item_path), None) if question else None
+    choice = item.choice(value) if item is not None and value is not None else None
+    return choice.label if choice else None
 
 
 def _text(t) -> dict:

@@ -60,6 +60,7 @@ class Assessment:
     unverified: tuple[Text, ...] = ()  # the verification questions left unanswered: not verified, not safe
     notes: tuple[Text, ...] = ()  # what the answers tell that is no finding (the USCC read)
     asked_checks: bool = False  # the interview asks the verification questions
+    checks: tuple[tuple[Text, Text | None], ...] = ()  # each verification question and its answer (None: open)
 
     def at_or_above(self, band_name: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.score >= BAND_MIN_SCORE[band_name])
@@ -100,11 +101,27 @@ def _notes(derived: dict) -> tuple[Text, ...]:
     return tuple(notes)
 
 
-def unverified(answers: dict, interview: Interview) -> tuple[Text, ...]:
-    """The labels of the verification questions this interview asks and the answers leave open."""
-    checks = answers.get("verification") if isinstance(answers.get("verification"), dict) else {}
-    return tuple(q.label for _, q in interview.questions()
-                 if q.path.startswith("verification.") and checks.get(q.path.removeprefix("verification.")) is None)
+_ANSWER_WORDS = {True: Text("Yes", "是"), False: Text("No", "否")}
+
+
+def verification_checks(answers: dict, interview: Interview) -> tuple[tuple[Text, Text | None], ...]:
+    """Each verification question this interview asks, with the answer as the buyer reads it (a choice's
+    label, yes or no, the date) or None when it is open."""
+    given = answers.get("verification") if isinstance(answers.get("verification"), dict) else {}
+    out = []
+    for _, q in interview.questions():
+        if not q.path.startswith("verification."):
+            continue
+        value = given.get(q.path.removeprefix("verification."))
+        if value is None:
+            out.append((q.label, None))
+        elif isinstance(value, bool):
+            out.append((q.label, _ANSWER_WORDS[value]))
+        elif q.choice(value) is not None:
+            out.append((q.label, q.choice(value).label))
+        else:
+            out.append((q.label, Text(str(value), str(value))))
+    return tuple(out)
 
 
 class _Blank(dict):
@@ -146,7 +163,8 @@ def assess(answers: dict, interview: Interview, rules: tuple[RiskRule, ...] | li
     code = verdict(findings)
     if code == "ok" and asks_checks and (identity_unchecked(answers, derived) or payee_unconfirmed(answers, derived)):
         code = "do_not_pay"  # invariant 10, whatever the rule files say: an unverified supplier is not safe
-    return Assessment(tuple(findings), code, VERDICTS[code], unverified(answers, interview) if asks_checks else (),
-                      _notes(derived), asks_checks)
+    checks = verification_checks(answers, interview)
+    return Assessment(tuple(findings), code, VERDICTS[code], tuple(label for label, a in checks if a is None),
+                      _notes(derived), asks_checks, checks)
 
 

@@ -175,4 +175,6 @@ def summary_context(assessment: Assessment) -> dict:
     return {"verdict": assessment.verdict, "verdict_text": text(assessment.verdict_text), "count": len(findings),
             "counts": {b.replace("-", "_"): sum(f["band"] == b for f in findings) for b in BANDS},
             "findings": findings, "unverified": [text(t) for t in assessment.unverified],
-            "notes": [text(t) for t in assessment.notes]}
+            "notes": [text(t) for t in assessment.notes],
+            "checks": [{"label": text(label), "answer": text(answer) if answer else None}
+                       for label, answer in assessment.checks]}
