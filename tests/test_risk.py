@@ -114,7 +114,7 @@ VARIANTS = {
                                                        {"calendar.ship_in_new_year_shutdown"}),
     "ship on 27 Feb 2027, last day of the shutdown": ({"delivery.ship_by": "2027-02-27"},
                                                        {"calendar.ship_in_new_year_shutdown"}),
-    "ship in the labour shortage": ({"delivery.ship_by": "2027-03-15"}, {"calendar.ship_in_labour_shortage"}),
+    "ship in the labour shortage": ({"delivery.ship_by": "2027-03-05"}, {"calendar.ship_in_labour_shortage"}),
     "ship after the labour shortage": ({"delivery.ship_by": "2027-03-25"}, {"calendar.production_over_new_year"}),
     "ship in Golden Week": ({"delivery.ship_by": "2027-10-03"},
                             {"calendar.ship_in_golden_week", "calendar.production_over_new_year"}),

@@ -99,6 +99,13 @@ def _content_problems(name: str, raw: dict) -> list[str]:
         problems += [f"requirement id {i} twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
     if name == "category_checks" and "general" not in raw["categories"]:
         problems.append("categories has no 'general' list (the checks for every line)")
+    if name == "calendar":
+        days = raw["new_year"]
+        if not days["ship_before_days"] > days["shutdown_before_days"]:
+            problems.append("new_year.ship_before_days must be more than shutdown_before_days (a safe date is before it)")
+        if not days["plan_after_days"] > days["labour_shortage_after_days"] >= days["shutdown_after_days"]:
+            problems.append("new_year: shutdown_after_days ≤ labour_shortage_after_days < plan_after_days (a safe "
+                            "date is after both)")
     if name == "stakes" and raw["levels"]["medium_from"] >= raw["levels"]["high_from"]:
         problems.append("levels.medium_from must be below levels.high_from")
     return problems + _chinese_problems(raw, "")
