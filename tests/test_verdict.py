@@ -56,8 +56,6 @@ def test_check_lists_what_is_unverified(example):
         identity_open = any(key not in given_checks for key in IDENTITY_CHECKS)
         if identity_open:
             assert "OK to pay" not in out and "可以支付" not in out
-    report = check_json(example)
-    assert [u["en"] for u in report["unverified"]] == [q.label.en for q in open_questions]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
