@@ -127,6 +127,11 @@ DERIVED_INPUTS = {
     "late_penalty_cap_amount": {"products", "currency", "delivery.late_penalty_cap_percent"},
     "term": set(),
     "work_overlap": {"communication", "contract.date"},
+    # what facts/ reads for the verdict, the checklists and the charter (issue 15)
+    "registration": {"supplier.uscc", "supplier.address_zh"},
+    "calendar": {"contract.date", "delivery.ship_by"},
+    "inspection_plan": {"contract.date", "delivery.ship_by"},
+    "compliance": {"products", "delivery.destination_market"},
     # the pre-deposit risk assessment: a rule may read any answer
     "risk": {re.split(r"[.\[]", p)[0] for p in known_answer_paths()},
 }
