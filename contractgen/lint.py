@@ -21,6 +21,7 @@ from .library.clauses import ClauseLibrary, LintProblem, load_library, read_libr
 from .library.definitions import available_documents, load_definition
 from .library.glossary import forbidden_variants, load_glossary
 from .risk.assess import BAND_TEXT, VERDICTS
+from .facts.reference import reference_problems
 from .risk.rules import read_rules
 
 def _all_questions():
@@ -181,6 +182,7 @@ def lint(folder: Path | None = None) -> list[LintProblem]:
         problems += lint_definitions(library)
         problems += read_rules(library=library)[1]
         problems += lint_wording()
+        problems += [LintProblem(where, "", message) for where, message in reference_problems()]
         if not problems:  # a faulty library stops every build; its own problems come first
             problems += lint_orders()
     return problems

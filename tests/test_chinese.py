@@ -25,7 +25,7 @@ from contractgen.documents.assembly import assemble
 from contractgen.documents.bilingual import order_strings
 from contractgen.documents.context import order_context
 from contractgen.facts.amounts import chinese_uppercase, read_chinese_uppercase
-from contractgen.facts.reference import forum_seats, latin_words, place_zh, unit_zh
+from contractgen.facts.places import forum_seats, latin_words, place_zh, unit_zh
 from contractgen.library.clauses import load_library
 from contractgen.library.definitions import load_definition
 from contractgen.library.glossary import forbidden_variants, load_glossary

@@ -43,7 +43,9 @@ def variant(path: Path, changes: dict) -> dict:
 def choice_variants() -> list[dict]:
     interview = interview_for(DOCUMENTS)
     changes: list[dict] = [{}, {"tooling": DELETE}, {"packaging": DELETE}, {"payment.deposit_percent": 0},
-                           {"tooling.owner": "supplier"}, {"quality.inspection": "none"}]
+                           {"tooling.owner": "supplier"}, {"quality.inspection": "none"},
+                           # the demo order shipping before the 2027 New Year shutdown: verdict "ok"
+                           {"tooling": DELETE, "delivery.ship_by": "2027-01-20"}]
     for _, q in interview.questions():
         values = [c.value for c in q.choices] if q.type == "choice" else [True, False] if q.type == "boolean" else []
         for value in values:
@@ -118,6 +120,11 @@ DERIVED_INPUTS = {
     "late_penalty_cap_amount": {"products", "currency", "delivery.late_penalty_cap_percent"},
     "term": set(),
     "work_overlap": {"communication", "contract.date"},
+    # what facts/ reads for the verdict, the checklists and the charter (issue 15)
+    "registration": {"supplier.uscc", "supplier.address_zh"},
+    "calendar": {"contract.date", "delivery.ship_by"},
+    "inspection_plan": {"contract.date", "delivery.ship_by"},
+    "compliance": {"products", "delivery.destination_market"},
     # the pre-deposit risk assessment: a rule may read any answer
     "risk": {re.split(r"[.\[]", p)[0] for p in known_answer_paths()},
 }

@@ -17,6 +17,7 @@ from contractgen.build import interview_for
 from contractgen.risk.assess import assess, band
 from contractgen.facts.derived import derive
 from contractgen.risk.facts import compute_facts, is_company_name, normalise_name, rule_context
+from contractgen.facts import uscc
 from contractgen.risk import rules
 from contractgen.risk.rules import read_rules
 
@@ -40,8 +41,17 @@ def ids(assessment) -> set[str]:
     return {f.id for f in assessment.findings}
 
 
-# Each variant of the demo order, and EXACTLY the findings it must produce. Days are counted from the
-# contract date 2026-11-23.
+def a_uscc(first17: str) -> str:
+    """A code with a valid check character (GB 32100-2015)."""
+    return first17 + uscc.check_character(first17)
+
+
+# The demo order ships on 15 Feb 2027, inside the 2027 New Year shutdown (New Year 6 Feb 2027): the one
+# finding of the order as it is. A variant that moves the shipment date says its findings in full.
+BASELINE = {"calendar.ship_in_new_year_shutdown"}
+
+# Each variant of the demo order, and EXACTLY the findings it must produce besides the BASELINE (all of
+# them when it changes delivery.ship_by). Days are counted from the contract date 2026-11-23.
 VARIANTS = {
     "full prepayment": ({"payment.deposit_percent": 100}, {"payment.full_prepayment"}),
     "deposit 60": ({"payment.deposit_percent": 60}, {"payment.deposit_over_50"}),
@@ -96,8 +106,68 @@ VARIANTS = {
     "ship in 30 days": ({"delivery.ship_by": "2026-12-23"}, {"delivery.ship_date_tight"}),
     "ship in 44 days": ({"delivery.ship_by": "2027-01-06"}, {"delivery.ship_date_tight"}),
     "ship in 45 days, tooling": ({"delivery.ship_by": "2027-01-07"}, {"delivery.ship_date_tight_tooling"}),
-    "ship in 59 days, tooling": ({"delivery.ship_by": "2027-01-21"}, {"delivery.ship_date_tight_tooling"}),
-    "ship in 60 days, tooling": ({"delivery.ship_by": "2027-01-22"}, set()),
+    "ship in 59 days, tooling": ({"delivery.ship_by": "2027-01-21"},
+                                 {"delivery.ship_date_tight_tooling", "calendar.ship_in_new_year_shutdown"}),
+    "ship in 60 days, tooling": ({"delivery.ship_by": "2027-01-22"}, {"calendar.ship_in_new_year_shutdown"}),
+    "ship by 20 Jan 2027, before the shutdown": ({"tooling": DELETE, "delivery.ship_by": "2027-01-20"}, set()),
+    "ship on 21 Jan 2027, too close to the shutdown": ({"tooling": DELETE, "delivery.ship_by": "2027-01-21"},
+                                                       {"calendar.ship_in_new_year_shutdown"}),
+    "ship on 27 Feb 2027, last day of the shutdown": ({"delivery.ship_by": "2027-02-27"},
+                                                       {"calendar.ship_in_new_year_shutdown"}),
+    "ship in the labour shortage": ({"delivery.ship_by": "2027-03-05"}, {"calendar.ship_in_labour_shortage"}),
+    "ship after the labour shortage": ({"delivery.ship_by": "2027-03-25"}, {"calendar.production_over_new_year"}),
+    "ship in Golden Week": ({"delivery.ship_by": "2027-10-03"},
+                            {"calendar.ship_in_golden_week", "calendar.production_over_new_year"}),
+    "ship in 7 days": ({"delivery.ship_by": "2026-11-30"}, {"calendar.ship_before_deposit_clears"}),
+    "ship in 10 days": ({"delivery.ship_by": "2026-12-03"}, {"delivery.ship_date_very_tight"}),
+    "samples due in the shutdown": ({"verification.sample_date": "2027-02-01"}, {"calendar.samples_in_holiday"}),
+    "samples due in Golden Week": ({"verification.sample_date": "2026-10-02"}, {"calendar.samples_in_holiday"}),
+    # what the buyer has verified
+    "identity unanswered": ({"verification.register_status": DELETE}, {"verification.identity_not_checked"}),
+    "no verification at all": ({"verification": DELETE}, {"verification.identity_not_checked",
+                                                          "verification.payee_not_confirmed",
+                                                          "product.compliance_documents_not_seen"}),
+    "payee not confirmed": ({"verification.bank_confirmed_by_phone": False}, {"verification.payee_not_confirmed"}),
+    "licence revoked": ({"verification.register_status": "revoked"}, {"verification.register_not_active"}),
+    "deregistered": ({"verification.register_status": "deregistered"}, {"verification.register_not_active"}),
+    "abnormal operations": ({"verification.abnormal_operations": True}, {"verification.abnormal_operations"}),
+    "two-month-old trading company": ({"verification.supplier_type": "trading_company",
+                                       "verification.established": "2026-09-20"},
+                                      {"verification.young_trading_company"}),
+    "six-month-old manufacturer": ({"verification.established": "2026-05-23"}, {"verification.young_supplier"}),
+    "one-year-old manufacturer": ({"verification.established": "2025-11-23"}, set()),
+    "established trading company": ({"verification.supplier_type": "trading_company"},
+                                    {"verification.trading_company"}),
+    "factory without manufacturing in its scope": ({"verification.scope_includes_manufacturing": False},
+                                                   {"verification.scope_without_manufacturing"}),
+    "litigation found": ({"verification.litigation": "found"}, {"verification.litigation_found"}),
+    "nobody saw the factory": ({"verification.factory_check": "none"}, {"verification.no_factory_check"}),
+    "samples not approved": ({"verification.samples_approved": False}, {"verification.samples_not_approved"}),
+    "price far below": ({"verification.price_vs_quotes": "far_below"}, {"commercial.price_far_below"}),
+    "only one quote": ({"verification.price_vs_quotes": "only_quote"}, {"commercial.single_quote"}),
+    "cost breakdown refused": ({"verification.cost_breakdown": "refused"}, {"commercial.cost_breakdown_refused"}),
+    "pressure to pay": ({"verification.pressure_to_pay": True}, {"commercial.pressure_to_pay"}),
+    # the USCC read
+    "USCC of Shanghai Pudong, address in Shenzhen": ({"supplier.uscc": a_uscc("91310115MA1K4ABC1")},
+                                                     {"supplier.region_mismatch"}),
+    "USCC of another Shenzhen district": ({"supplier.uscc": a_uscc("91440306MA1K4ABC1")}, set()),
+    "individual business, presenting as a manufacturer": ({"supplier.uscc": a_uscc("92440300MA1K4ABC1")},
+                                                          {"supplier.individual_business_as_factory"}),
+    "individual business, a trader that says so": ({"supplier.uscc": a_uscc("92440300MA1K4ABC1"),
+                                                    "verification.supplier_type": "trading_company"},
+                                                   {"verification.trading_company"}),
+    # the product
+    "colour by name only": ({"products.0.colour_reference": "blue"}, {"product.vague_specification"}),
+    "no tolerance": ({"products.0.tolerance": DELETE}, {"product.vague_specification"}),
+    "no destination market": ({"delivery.destination_market": DELETE}, {"product.compliance_unknown"}),
+    "no category": ({"products.0.category": DELETE}, {"product.compliance_unknown"}),
+    "reports not seen": ({"verification.test_reports_seen": False}, {"product.compliance_documents_not_seen"}),
+    "children's product for the US without a CPC": ({"products.0.category": "toys_children",
+                                                     "verification.test_reports_seen": False},
+                                                    {"product.us_children_without_cpc"}),
+    "children's product for the EU": ({"products.0.category": "toys_children", "delivery.destination_market": "EU",
+                                       "verification.test_reports_seen": False},
+                                      {"product.compliance_documents_not_seen"}),
     "quoted total differs": ({"payment.quoted_total": 16500}, {"commercial.total_mismatch"}),
     "quoted total matches": ({"payment.quoted_total": 16000.00}, set()),
     "quoted total matches once rounded": ({"payment.quoted_total": "16,000.004"}, set()),
@@ -119,18 +189,28 @@ def expected_verdict(scores: list[int]) -> str:
     return "fix_first" if any(s >= 3 for s in scores) else "ok"
 
 
-def test_the_demo_order_is_ok():
+def test_the_demo_order_is_verified_but_ships_into_the_new_year():
     result = assessed(EXAMPLE)
+    assert ids(result) == BASELINE
+    assert result.verdict == "fix_first" and result.unverified == ()
+
+
+def test_the_demo_order_shipping_before_the_new_year_is_ok(write_order):
+    result = assessed(write_order({"tooling": DELETE, "delivery.ship_by": "2027-01-20"}))
     assert result.findings == ()
     assert result.verdict == "ok"
     assert result.verdict_text.en == "OK to pay the deposit"
+
+
+def expected_ids(changes: dict, expected: set[str]) -> set[str]:
+    return expected if "delivery.ship_by" in changes else expected | BASELINE
 
 
 @pytest.mark.parametrize("name", VARIANTS)
 def test_variant_gives_exactly_its_findings(write_order, name):
     changes, expected = VARIANTS[name]
     result = assessed(write_order(changes))
-    assert ids(result) == expected
+    assert ids(result) == expected_ids(changes, expected)
     assert result.verdict == expected_verdict([f.score for f in result.findings])
 
 
@@ -147,14 +227,14 @@ def test_verdicts_of_typical_orders(write_order):
     assert assessed(write_order({"payment.deposit_percent": 40})).verdict == "fix_first"
     assert assessed(write_order({"tooling.owner": "supplier"})).verdict == "fix_first"
     assert assessed(ROOT / "examples" / "apparel-earnest-hkiac.yaml").verdict == "fix_first"  # HKIAC: Medium
-    assert assessed(ROOT / "examples" / "electronics-lc-scia.yaml").verdict == "ok"
+    assert assessed(ROOT / "examples" / "electronics-lc-scia.yaml").verdict == "do_not_pay"  # identity unverified
 
 
 def test_earnest_money_over_20_validated_elsewhere():
     """The interview rejects it, but answers validated by another tool must still be flagged."""
     data = load_answers(EXAMPLE, INTERVIEW).data
-    for percent, expected in ((25, {"payment.earnest_over_20"}),
-                              (40, {"payment.earnest_over_20", "payment.deposit_over_30"})):
+    for percent, expected in ((25, {"payment.earnest_over_20", *BASELINE}),
+                              (40, {"payment.earnest_over_20", "payment.deposit_over_30", *BASELINE})):
         changed = copy.deepcopy(data)
         changed["payment"].update(deposit_kind="earnest", deposit_percent=Decimal(percent))
         result = assess(changed, INTERVIEW)
@@ -166,7 +246,7 @@ def test_earnest_money_over_20_validated_elsewhere():
 def test_tooling_without_return_days_validated_elsewhere():
     data = load_answers(EXAMPLE, INTERVIEW).data
     del data["tooling"]["return_within_days"]
-    assert ids(assess(data, INTERVIEW)) == {"tooling.paid_without_return"}
+    assert ids(assess(data, INTERVIEW)) == {"tooling.paid_without_return", *BASELINE}
 
 
 def test_missing_answers_fire_nothing():
@@ -224,12 +304,20 @@ def test_facts_of_the_demo_order():
     facts = rule_context(data, derive(data, INTERVIEW))["facts"]
     assert facts == {"beneficiary_matches_supplier": True, "beneficiary_is_company": True,
                      "supplier_name_has_chinese": True, "supplier_in_mainland": True, "uscc_check_passes": True,
-                     "days_to_ship": (dt.date(2027, 2, 15) - dt.date(2026, 11, 23)).days}
+                     "days_to_ship": (dt.date(2027, 2, 15) - dt.date(2026, 11, 23)).days,
+                     "identity_unchecked": False, "payee_unconfirmed": False, "supplier_age_months": 211,
+                     "region_matches_address": True, "individual_business": False, "presents_as_factory": True,
+                     "ship_in_new_year_shutdown": True, "ship_in_labour_shortage": False,
+                     "ship_in_golden_week": False, "samples_in_holiday": False, "production_over_new_year": True,
+                     "spec_gap_count": 0, "compliance_ids": ["us_fda_food_contact", "us_prop65", "us_uflpa"],
+                     "compliance_unknown": False, "stake": 2, "supplier_trust": 1}
     assert "total_mismatch" not in facts  # no payment.quoted_total: the fact is undefined, its rule silent
 
 
 def test_facts_leave_out_what_they_cannot_know():
-    assert compute_facts({}, {}) == {}
+    """Only the checks and scales speak without inputs, and they say "not verified" and the worst case."""
+    assert compute_facts({}, {}) == {"identity_unchecked": True, "payee_unconfirmed": True, "stake": 3,
+                                     "supplier_trust": 3}
 
 
 # -- bands and verdicts ------------------------------------------------------------------------------
@@ -315,8 +403,10 @@ def test_check_the_demo_order_exits_0():
     result = run_cli("check", EXAMPLE)
     assert result.returncode == 0, result.stderr
     assert "the answers are valid for sales_contract" in result.stdout
-    assert "Verdict: OK to pay the deposit." in result.stdout
-    assert run_cli("check", EXAMPLE, "--fail-on", "low").returncode == 0
+    assert "Verdict: Fix these before paying the deposit." in result.stdout
+    assert "This verdict covers only the answers given" in result.stdout
+    assert "Every verification question has an answer." in result.stdout
+    assert run_cli("check", EXAMPLE, "--fail-on", "low").returncode == 3
 
 
 def test_check_a_bad_order_exits_3_and_explains(write_order):
@@ -333,7 +423,7 @@ def test_check_a_bad_order_exits_3_and_explains(write_order):
 
 
 def test_fail_on_threshold(write_order):
-    path = write_order(VARIANTS["HKIAC"][0])  # one Medium finding
+    path = write_order({**VARIANTS["HKIAC"][0], "tooling": DELETE, "delivery.ship_by": "2027-01-20"})  # one Medium
     assert run_cli("check", path).returncode == 0
     assert run_cli("check", path, "--fail-on", "high").returncode == 0
     assert run_cli("check", path, "--fail-on", "medium").returncode == 3
@@ -352,7 +442,8 @@ def test_check_json(write_order):
     result = run_cli("check", path, "--format", "json", "--fail-on", "high")
     assert result.returncode == 3, result.stderr
     report = json.loads(result.stdout)
-    assert list(report) == ["format_version", "answers", "documents", "verdict", "fail_on", "failed", "findings"]
+    assert list(report) == ["format_version", "answers", "documents", "verdict", "fail_on", "failed", "unverified",
+                            "notes", "findings"]
     assert report["answers"] == str(path) and report["documents"] == ["sales_contract"]
     assert report["verdict"] == {"code": "do_not_pay", "en": "Do not pay the deposit yet", "zh": "暂勿支付预付款"}
     assert report["fail_on"] == "high" and report["failed"] is True
@@ -368,4 +459,5 @@ def test_check_json(write_order):
 
 def test_check_json_of_the_demo_order():
     report = json.loads(run_cli("check", EXAMPLE, "--format", "json").stdout)
-    assert report["verdict"]["code"] == "ok" and report["findings"] == [] and report["failed"] is False
+    assert report["verdict"]["code"] == "fix_first" and report["failed"] is False
+    assert [f["id"] for f in report["findings"]] == sorted(BASELINE) and report["unverified"] == []

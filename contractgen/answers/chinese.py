@@ -13,7 +13,7 @@ from ..core.errors import Problem
 from ..core.messages import as_typed, message
 from ..core.paths import has_path, lookup, set_path
 from ..core.text import Text, has_chinese
-from ..facts.reference import latin_words, place_zh, unit_zh
+from ..facts.places import latin_words, place_zh, unit_zh
 from ..interview.definitions import Question
 
 # What each refusal expects, in words; {path} and {source} are field paths.

@@ -1,15 +1,16 @@
 """Where the bundled data folders are.
 
 In the source checkout they sit beside the package (clause_library/, templates/, interviews/,
-translations/, examples/, risk_rules/, reference/: the gazetteer and the unit table); the wheel copies them into the package itself (see pyproject.toml), so an
-installed contractgen works from any directory.
+translations/, examples/, risk_rules/, reference/); the wheel copies them into the package itself (see
+pyproject.toml), so an installed contractgen works from any directory.
 """
 from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
 
-DATA_FOLDERS = ("clause_library", "templates", "interviews", "translations", "examples", "risk_rules", "reference")
+DATA_FOLDERS = ("clause_library", "templates", "interviews", "translations", "examples", "risk_rules",
+                "reference")
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # contractgen/, from contractgen/core/
 

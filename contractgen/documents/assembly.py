@@ -245,12 +245,72 @@ def spec_check_table(context: dict) -> tuple[Table, ...]:
     return (Table(labels.LABELS["spec.caption"], columns, tuple(rows), (3, 3, 8, 3, 3)),)
 
 
+# The words of the verdict's tables (issue 15), each a Text until they move to the message catalog.
+VERDICT_TABLE_WORDS = {
+    "verification": Text("What has been verified", "已核实事项"),
+    "check": Text("Check", "核实事项"),
+    "answer": Text("Answer", "结果"),
+    "not_verified": Text("NOT VERIFIED: counts as a risk", "未经核实：视为风险"),
+    "inspection_plan": Text("Inspection plan", "检验计划"),
+    "inspection": Text("Inspection", "检验"),
+    "when": Text("On or about", "约定日期"),
+    "book_by": Text("Book by", "预约截止日"),
+    "cost": Text("Typical cost", "参考费用"),
+    "cost_value": Text("{currency} {low}–{high} per man-day", "每人日{currency} {low}至{high}"),
+    "category_checks": Text("Tests for line {number} ({sku}), {category}", "第{number}行（{sku}）的检测项目：{category}"),
+    "no_category": Text("no category given: general checks only", "未填写产品类别：仅作一般检查"),
+    "test": Text("Test", "检测项目"),
+}
+
+
+def verification_table(context: dict) -> tuple[Table, ...]:
+    """Each verification question with the buyer's answer, or NOT VERIFIED, and a box to tick."""
+    checks = context["risk"].get("checks") or []
+    if not checks:
+        return ()
+    words = VERDICT_TABLE_WORDS
+    rows = tuple((_same(number), Text(**c["label"]), Text(**c["answer"]) if c["answer"] else words["not_verified"],
+                  _same("☐")) for number, c in enumerate(checks, start=1))
+    columns = (labels.LABELS["table.no"], words["check"], words["answer"], labels.LABELS["check.done"])
+    return (Table(words["verification"], columns, rows, (2, 12, 10, 2)),)
+
+
+def inspection_plan_table(context: dict) -> tuple[Table, ...]:
+    """The inspections of this order (derived `inspection_plan`): what, when, when to book, typical cost."""
+    plan = context.get("inspection_plan")
+    if not plan:
+        return ()
+    words, cost = VERDICT_TABLE_WORDS, plan["cost"]
+    price = Text(*(getattr(words["cost_value"], lang).format(**cost) for lang in ("en", "zh")))
+    rows = tuple((Text(i["en"], i["zh"]), Text(**i["date_text"]), Text(**i["book_by_text"]), price)
+                 for i in plan["inspections"])
+    columns = (words["inspection"], words["when"], words["book_by"], words["cost"])
+    return (Table(words["inspection_plan"], columns, rows, (10, 4, 4, 5)),)
+
+
+def category_check_tables(context: dict) -> tuple[Table, ...]:
+    """One table per line: the tests its category calls for (derived `lines[].checks`), with boxes."""
+    words, tables = VERDICT_TABLE_WORDS, []
+    for line in context.get("lines") or ():
+        name = Text(**line["category_label"]) if line.get("category_label") else words["no_category"]
+        title = Text(*(getattr(words["category_checks"], lang).format(number=line["number"], sku=line["sku"],
+                                                                       category=getattr(name, lang))
+                       for lang in ("en", "zh")))
+        rows = tuple((Text(**c), labels.LABELS["check.pass_fail"], _EMPTY) for c in line.get("checks") or ())
+        columns = (words["test"], labels.LABELS["check.result"], labels.LABELS["check.remarks"])
+        tables.append(Table(title, columns, rows, (12, 4, 6)))
+    return tuple(tables)
+
+
 # `table: <name>` in a document definition: "products" is the ProductTable; these build generic Tables.
 TABLE_BUILDERS = {
     "findings_matrix": findings_matrix,
     "findings": findings_table,
     "aql_plans": aql_plan_tables,
     "spec_checks": spec_check_table,
+    "verification": verification_table,
+    "inspection_plan": inspection_plan_table,
+    "category_checks": category_check_tables,
 }
 TABLES = frozenset({"products", *TABLE_BUILDERS})
 

@@ -11,19 +11,30 @@ from babel.dates import get_timezone_location
 from babel.numbers import get_currency_precision
 
 from . import aql
+from .calendar import date_text, holidays_between, in_range, new_years_between
+from .compliance import category_checks, requirements
+from .plan import inspection_cost, inspection_plan
+from .registration import place_name, region_matches_address, registration
 from ..core.errors import Problem
 from ..core.messages import as_typed, message
+from ..core.text import Text
 from ..interview.definitions import Interview
 
 DERIVED_NAMES = frozenset({"lines", "total_amount", "total_quantity", "deposit_amount", "balance_percent",
-                           "balance_amount", "late_penalty_cap_amount", "label", "term", "work_overlap", "risk"})
+                           "balance_amount", "late_penalty_cap_amount", "label", "term", "work_overlap", "risk",
+                           "registration", "calendar", "compliance", "inspection_plan"})
 # Derived values that are mappings, and the keys under them a clause may use (docs/formats.md).
 DERIVED_FIELDS = {
     "work_overlap": frozenset({"buyer_time_zone", "buyer_zone_en", "buyer_zone_zh", "china_time_zone", "minutes", "hours", "buyer_from", "buyer_to",
                                "china_from", "china_to", "china_day_offset", "supplier_start_local",
                                "supplier_end_local", "buyer_utc_offset", "china_utc_offset", "hours_apart",
                                "china_is_ahead", "shifts"}),
-    "risk": frozenset({"verdict", "verdict_text", "count", "counts", "findings"}),
+    "risk": frozenset({"verdict", "verdict_text", "count", "counts", "findings", "unverified", "notes", "checks"}),
+    "registration": frozenset({"code", "authority", "entity_type", "individual_business", "division_code",
+                               "division", "exact", "source", "address_place", "matches_address"}),
+    "calendar": frozenset({"start", "end", "new_years", "holidays"}),
+    "compliance": frozenset({"market", "requirements"}),
+    "inspection_plan": frozenset({"inspections", "cost"}),
 }
 # The supplier's clock: all of mainland China keeps Beijing time (UTC+8, no daylight saving time).
 CHINA_TIME_ZONE = "Asia/Shanghai"
@@ -74,6 +85,10 @@ def derive(answers: dict, interview: Interview) -> dict:
             line = {**product, "number": number, "amount": amount}
             if quality.get("aql") and quality.get("inspection") != "none":
                 line["aql"] = _aql_plan(product["quantity"], quality)
+            line["checks"] = [{"en": t.en, "zh": t.zh} for t in category_checks(product.get("category"))]
+            category = _item_choice(interview, "products", "category", product.get("category"))
+            if category is not None:
+                line["category_label"] = {"en": category.en, "zh": category.zh}
             lines.append(line)
         total = sum((line["amount"] for line in lines), Decimal(0))
         out.update(lines=lines, total_amount=total,
@@ -89,7 +104,66 @@ def derive(answers: dict, interview: Interview) -> dict:
     overlap = work_overlap(answers) if "communication.buyer_time_zone" in asked else None
     if overlap is not None:
         out["work_overlap"] = overlap
+    out.update(_order_facts(answers, asked))
     return out
+
+
+def _item_choice(interview: Interview, list_path: str, item_path: str, value) -> Text | None:
+    """The label of a list item's choice answer, e.g. a product line's category."""
+    question = interview.question(list_path)
+    item = next((q for q in question.item if q.path == item_path), None) if question else None
+    choice = item.choice(value) if item is not None and value is not None else None
+    return choice.label if choice else None
+
+
+def _text(t) -> dict:
+    return {"en": t.en, "zh": t.zh}
+
+
+def _order_facts(answers: dict, asked: set[str]) -> dict:
+    """The supplier's registration read from its USCC, the calendar of the order's dates, the
+    compliance its products owe and the inspection plan: each only when the interview asks its inputs."""
+    out: dict = {}
+    supplier = answers.get("supplier") or {}
+    found = registration(supplier.get("uscc")) if "supplier.uscc" in asked else None
+    if found is not None:
+        out["registration"] = {
+            "code": found.code, "authority": _text(found.authority), "entity_type": _text(found.entity_type),
+            "individual_business": found.individual_business, "division_code": found.division_code,
+            "division": found.division, "exact": found.exact, "source": _text(found.source),
+            "address_place": place_name(supplier.get("address_zh")),
+            "matches_address": region_matches_address(found.code, supplier.get("address_zh"))}
+    market = (answers.get("delivery") or {}).get("destination_market")
+    products = answers.get("products")
+    if "delivery.destination_market" in asked and market and isinstance(products, list):
+        out["compliance"] = {"market": market, "requirements": requirements(
+            [p.get("category") if isinstance(p, dict) else None for p in products], market)}
+    signed = (answers.get("contract") or {}).get("date")
+    ship_by = (answers.get("delivery") or {}).get("ship_by") if "delivery.ship_by" in asked else None
+    if not isinstance(signed, dt.date) or not in_range(signed):
+        return out
+    # the order's window: signing to the latest shipment, or a year when the interview asks no dates
+    end = ship_by if isinstance(ship_by, dt.date) and ship_by >= signed else signed + dt.timedelta(days=365)
+    if in_range(end):
+        out["calendar"] = {
+            "start": signed, "end": end,
+            "new_years": [{"date": w.new_year, "shutdown_start": w.shutdown_start, "shutdown_end": w.shutdown_end,
+                           "shortage_end": w.shortage_end, "ship_before": w.ship_before, "plan_after": w.plan_after}
+                          for w in new_years_between(signed, end)],
+            "holidays": [{"id": h.id, "name": _text(h.name), "first": h.first, "last": h.last,
+                          "dates": _text(_span(h.first, h.last))} for h in holidays_between(signed, end)]}
+    if isinstance(ship_by, dt.date) and signed <= ship_by and in_range(ship_by):
+        out["inspection_plan"] = {
+            "inspections": [{**item, "date_text": _text(date_text(item["date"])),
+                             "book_by_text": _text(date_text(item["book_by"]))}
+                            for item in inspection_plan(signed, ship_by)],
+            "cost": inspection_cost()}
+    return out
+
+
+def _span(first: dt.date, last: dt.date) -> Text:
+    start, end = date_text(first), date_text(last)
+    return Text(f"{start.en} – {end.en}", f"{start.zh}至{end.zh}")
 
 
 def _clock(text: str) -> dt.time:

@@ -28,7 +28,7 @@ from functools import cache
 from babel.numbers import get_currency_name, list_currencies
 
 from ..facts.amounts import UPPERCASE_AMOUNT, read_chinese_uppercase
-from ..facts.reference import latin_words
+from ..facts.places import latin_words
 
 _MONTHS = ("January February March April May June July August September October November December").split()
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"

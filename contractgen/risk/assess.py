@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..core.text import Text
 from ..facts.derived import derive
 from ..interview.definitions import Interview
-from .facts import rule_context
+from .facts import identity_unchecked, payee_unconfirmed, rule_context, text_facts
 from .rules import RiskRule, load_rules
 
 
@@ -57,6 +57,10 @@ class Assessment:
     findings: tuple[Finding, ...]  # score descending, then id
     verdict: str  # do_not_pay | fix_first | ok
     verdict_text: Text
+    unverified: tuple[Text, ...] = ()  # the verification questions left unanswered: not verified, not safe
+    notes: tuple[Text, ...] = ()  # what the answers tell that is no finding (the USCC read)
+    asked_checks: bool = False  # the interview asks the verification questions
+    checks: tuple[tuple[Text, Text | None], ...] = ()  # each verification question and its answer (None: open)
 
     def at_or_above(self, band_name: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.score >= BAND_MIN_SCORE[band_name])
@@ -71,19 +75,96 @@ def verdict(findings: tuple[Finding, ...] | list[Finding]) -> str:
     return "ok"
 
 
+_NOTES = {  # the fixed sentences of the assessment's notes, EN and ZH
+    "registration": Text("USCC {code}: {entity_type}, registered by {authority} of {division} (division code "
+                         "{division_code}, {source}).",
+                         "统一社会信用代码{code}：主体类型为{entity_type}，由{division}（区划代码{division_code}，{source}）的"
+                         "{authority}登记。"),
+    "former_division": Text("Code {division_code} is no longer in the table (a division merged or renamed since): "
+                            "named from its city or province.",
+                            "代码{division_code}已不在现行区划表中（该区划此后已合并或更名），按其所属市或省命名。"),
+    "address": Text("The supplier's address is in {place}.", "卖方住所位于{place}。"),
+}
+
+
+def _notes(derived: dict) -> tuple[Text, ...]:
+    registration = derived.get("registration")
+    if not registration:
+        return ()
+    values = {lang: {key: (value[lang] if isinstance(value, dict) else value) for key, value in registration.items()}
+              for lang in ("en", "zh")}
+    keys = ["registration"] + ([] if registration["exact"] else ["former_division"])
+    notes = [Text(*(getattr(_NOTES[k], lang).format(**values[lang]) for lang in ("en", "zh"))) for k in keys]
+    if registration["address_place"]:
+        notes.append(Text(*(getattr(_NOTES["address"], lang).format(place=registration["address_place"])
+                            for lang in ("en", "zh"))))
+    return tuple(notes)
+
+
+_ANSWER_WORDS = {True: Text("Yes", "是"), False: Text("No", "否")}
+
+
+def verification_checks(answers: dict, interview: Interview) -> tuple[tuple[Text, Text | None], ...]:
+    """Each verification question this interview asks, with the answer as the buyer reads it (a choice's
+    label, yes or no, the date) or None when it is open."""
+    given = answers.get("verification") if isinstance(answers.get("verification"), dict) else {}
+    out = []
+    for _, q in interview.questions():
+        if not q.path.startswith("verification."):
+            continue
+        value = given.get(q.path.removeprefix("verification."))
+        if value is None:
+            out.append((q.label, None))
+        elif isinstance(value, bool):
+            out.append((q.label, _ANSWER_WORDS[value]))
+        elif q.choice(value) is not None:
+            out.append((q.label, q.choice(value).label))
+        else:
+            out.append((q.label, Text(str(value), str(value))))
+    return tuple(out)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _fill(text: Text, values: dict[str, Text]) -> Text:
+    """A rule text with its {names} filled in from the order's text facts, in each language."""
+    return Text(*(getattr(text, lang).format_map(_Blank({k: getattr(v, lang) for k, v in values.items()}))
+                  for lang in ("en", "zh")))
+
+
+def _scaled(value: int | str, facts: dict) -> int:
+    """A rule's probability or impact: its number, or the order's value of the scale it names (3 when the
+    scale cannot be read: unknown is not safe)."""
+    return value if isinstance(value, int) else int(facts.get(value, 3))
+
+
 def assess(answers: dict, interview: Interview, rules: tuple[RiskRule, ...] | list[RiskRule] | None = None,
            derived: dict | None = None) -> Assessment:
     """Every rule whose `when` holds for these (validated) answers, as findings, and the verdict.
     `derived`: the order's derived values when the caller has them already (documents/context.py)."""
-    context = rule_context(answers, derive(answers, interview) if derived is None else derived)
+    derived = derive(answers, interview) if derived is None else derived
+    context = rule_context(answers, derived)
+    asks_checks = any(q.path.startswith("verification.") for _, q in interview.questions())
+    if not asks_checks:  # an NNN asks nothing about the supplier's checks: none is open
+        for name in ("identity_unchecked", "payee_unconfirmed"):
+            context["facts"].pop(name, None)
+    texts = text_facts(answers, derived)
     findings = []
     for rule in (load_rules() if rules is None else rules):
         if rule.when.evaluate(context):
-            score = rule.probability * rule.impact
-            findings.append(Finding(rule.id, score, band(score), rule.probability, rule.impact, rule.title,
-                                    rule.why, rule.fix, rule.clauses))
+            probability, impact = _scaled(rule.probability, context["facts"]), _scaled(rule.impact, context["facts"])
+            score = probability * impact
+            findings.append(Finding(rule.id, score, band(score), probability, impact, _fill(rule.title, texts),
+                                    _fill(rule.why, texts), _fill(rule.fix, texts), rule.clauses))
     findings.sort(key=lambda f: (-f.score, f.id))
     code = verdict(findings)
-    return Assessment(tuple(findings), code, VERDICTS[code])
+    if code == "ok" and asks_checks and (identity_unchecked(answers, derived) or payee_unconfirmed(answers, derived)):
+        code = "do_not_pay"  # invariant 10, whatever the rule files say: an unverified supplier is not safe
+    checks = verification_checks(answers, interview)
+    return Assessment(tuple(findings), code, VERDICTS[code], tuple(label for label, a in checks if a is None),
+                      _notes(derived), asks_checks, checks)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from string import Formatter
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from ..core.text import Text, has_chinese
 from ..core.yamlio import load_yaml_file
 from ..library.checks import choice_paths, is_provided
 from ..library.clauses import ClauseLibrary, LintProblem, read_library
-from .facts import FACTS
+from .facts import FACTS, SCALES, TEXT_FACTS
 
 
 # -- rules -----------------------------------------------------------------------------------------
@@ -27,8 +28,8 @@ from .facts import FACTS
 class RiskRule:
     id: str
     when: Expression
-    probability: int
-    impact: int
+    probability: int | str  # 1–3, or the name of a scale fact (facts.SCALES) that gives 1–3 for the order
+    impact: int | str
     title: Text
     why: Text
     fix: Text
@@ -42,8 +43,8 @@ _text = {"type": "dict", "required": True, "schema": {
 RULE_SCHEMA = {
     "id": {"type": "string", "required": True, "regex": r"^[a-z0-9_]+\.[a-z0-9_]+$"},
     "when": {"type": "string", "required": True, "empty": False},
-    "probability": {"type": "integer", "required": True},
-    "impact": {"type": "integer", "required": True},
+    "probability": {"type": ["integer", "string"], "required": True},
+    "impact": {"type": ["integer", "string"], "required": True},
     "title": _text,
     "why": _text,
     "fix": _text,
@@ -70,8 +71,8 @@ def _read_rule(raw: Any, index: int, path: Path, problems: list[LintProblem]) ->
     if rid.split(".", 1)[0] != path.stem:
         add(f"id must start with '{path.stem}.' to match the file's name")
     for key in ("probability", "impact"):
-        if raw[key] not in (1, 2, 3):
-            add(f"{key} must be 1, 2 or 3 (domain.md §8), found {raw[key]}")
+        if raw[key] not in (1, 2, 3) and raw[key] not in SCALES:
+            add(f"{key} must be 1, 2 or 3 (domain.md §8) or a scale ({', '.join(sorted(SCALES))}), found {raw[key]}")
             ok = False
     texts = {}
     for key in ("title", "why", "fix"):
@@ -84,6 +85,11 @@ def _read_rule(raw: Any, index: int, path: Path, problems: list[LintProblem]) ->
             add(f"{key}.zh has no Chinese characters")
         # a folded line break next to Chinese is not a space in Chinese text
         texts[key] = Text(" ".join(en.split()), re.sub(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+", "", zh))
+        names = {lang: _placeholders(getattr(texts[key], lang), add, key) for lang in ("en", "zh")}
+        if names["en"] != names["zh"]:
+            add(f"{key}: EN names {sorted(names['en'])} and ZH names {sorted(names['zh'])}; both must name the same")
+        for name in sorted((names["en"] | names["zh"]) - TEXT_FACTS):
+            add(f"{key} names {{{name}}}, which is not a text fact (text facts are: {', '.join(sorted(TEXT_FACTS))})")
     try:
         when = compile_expression(raw["when"])
     except ExpressionSyntaxError as exc:
@@ -91,8 +97,17 @@ def _read_rule(raw: Any, index: int, path: Path, problems: list[LintProblem]) ->
         return None
     if not ok:
         return None
-    return RiskRule(rid, when, int(raw["probability"]), int(raw["impact"]), texts["title"], texts["why"], texts["fix"],
+    return RiskRule(rid, when, raw["probability"], raw["impact"], texts["title"], texts["why"], texts["fix"],
                     tuple(raw.get("clauses") or ()), raw.get("notes") or "", where)
+
+
+def _placeholders(text: str, add, key: str) -> set[str]:
+    """The {names} a rule text fills in from the order's text facts (risk/facts.py text_facts)."""
+    try:
+        return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        add(f"{key}: {exc} (a literal brace is written {{{{ or }}}})")
+        return set()
 
 
 def _path_problem(path: str, answers: frozenset[str], choices: frozenset[str]) -> str | None:

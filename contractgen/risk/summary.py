@@ -7,7 +7,7 @@ import textwrap
 
 from ..core.messages import message
 from ..core.text import Text
-from .assess import BAND_TEXT, BANDS, Assessment
+from .assess import BAND_TEXT, BANDS, Assessment, band
 from .rules import bundled_clauses
 
 
@@ -30,6 +30,69 @@ _SUMMARY_WORDS = {  # the fixed words of the risk summary
     "clauses": message("summary.clauses", "Clauses that address it: "),
     "always": CONFIRM_BANK,
 }
+
+
+# -- what the verdict rests on, and the risk map: new fixed sentences, each a Text (EN, ZH) ------------
+
+SCOPE_WORDS = {
+    "scope": Text("This verdict covers only the answers given: what they leave out, it cannot see, and an "
+                  "unanswered check counts as not verified, never as safe.",
+                  "本结论仅针对已填写的答案：答案未涉及的事项无从判断；未填写的核实事项视为未经核实，绝不视为安全。"),
+    "unverified": Text("Not verified (no answer given):", "未经核实（未填写）的事项："),
+    "all_verified": Text("Every verification question has an answer.", "所有核实事项均已填写。"),
+    "registration": Text("The supplier's registration, read from its USCC:", "根据统一社会信用代码读取的卖方登记信息："),
+    "map": Text("Risk map: each cell is probability × impact; the numbers are the findings above.",
+                "风险矩阵：每一格为可能性 × 影响程度；数字为上文所列风险的序号。"),
+    "cell": Text("Probability {p} × impact {i} = {band} {score}: {likely}, {loss}; {action}. {listed}",
+                 "可能性{p} × 影响程度{i} = {band}（{score}分）：{likely}，{loss}；{action}。{listed}"),
+    "in_cell": Text("Findings here: {numbers}.", "本格风险：{numbers}。"),
+    "empty_cell": Text("No finding here.", "本格无风险。"),
+}
+LEVEL_WORDS = {1: Text("low", "低"), 2: Text("medium", "中"), 3: Text("high", "高")}
+LIKELY_WORDS = {1: Text("unlikely to happen", "不太可能发生"), 2: Text("may well happen", "有可能发生"),
+                3: Text("likely to happen", "很可能发生")}
+LOSS_WORDS = {1: Text("a small loss if it does", "一旦发生损失较小"),
+              2: Text("a loss that hurts if it does", "一旦发生损失较大"),
+              3: Text("most of the money at stake if it does", "一旦发生将损失大部分款项")}
+ACTION_WORDS = {"low": Text("note it and watch for it", "记录在案并留意"),
+                "medium": Text("fix it before paying, or accept it knowingly", "付款前解决，或在知情的情况下接受"),
+                "high": Text("fix it before paying", "付款前必须解决"),
+                "very-high": Text("do not pay until it is fixed", "解决之前不得付款")}
+
+
+def risk_map_lines(assessment: Assessment, lang: str) -> list[str]:
+    """The 3 × 3 matrix as nine lines, probability high first: each cell's rating, what it means and the
+    findings in it by number. Shown for every order, findings or not."""
+    def say(t: Text) -> str:
+        return getattr(t, lang)
+
+    lines = [say(SCOPE_WORDS["map"])]
+    numbers = {id(f): n for n, f in enumerate(assessment.findings, start=1)}
+    for p in (3, 2, 1):
+        for i in (1, 2, 3):
+            here = [str(numbers[id(f)]) for f in assessment.findings if (f.probability, f.impact) == (p, i)]
+            listed = (say(SCOPE_WORDS["in_cell"]).format(numbers=("、" if lang == "zh" else ", ").join(here)) if here
+                      else say(SCOPE_WORDS["empty_cell"]))
+            name = band(p * i)
+            lines.append("  " + say(SCOPE_WORDS["cell"]).format(
+                p=say(LEVEL_WORDS[p]), i=say(LEVEL_WORDS[i]), band=say(BAND_TEXT[name]), score=p * i,
+                likely=say(LIKELY_WORDS[p]), loss=say(LOSS_WORDS[i]), action=say(ACTION_WORDS[name]), listed=listed))
+    return lines
+
+
+def scope_lines(assessment: Assessment, lang: str) -> list[str]:
+    """What the verdict rests on: the answers only, the checks left unanswered, the USCC read."""
+    def say(t: Text) -> str:
+        return getattr(t, lang)
+
+    lines = [say(SCOPE_WORDS["scope"])]
+    if assessment.unverified:
+        lines += [say(SCOPE_WORDS["unverified"])] + [f"  - {say(t)}" for t in assessment.unverified]
+    elif assessment.asked_checks:
+        lines.append(say(SCOPE_WORDS["all_verified"]))
+    if assessment.notes:
+        lines += [say(SCOPE_WORDS["registration"])] + [f"  {say(t)}" for t in assessment.notes]
+    return lines
 
 
 def summary_text(assessment: Assessment, answers_file: str, documents: list[str], lang: str) -> str:
@@ -60,6 +123,8 @@ def summary_text(assessment: Assessment, answers_file: str, documents: list[str]
     findings = assessment.findings
     lines = [word("valid", file=answers_file, docs=", ".join(documents)), "",
              word("verdict", verdict=getattr(assessment.verdict_text, lang))]
+    lines += [line if zh else textwrap.fill(line, 100, subsequent_indent=" " * (len(line) - len(line.lstrip()) + 2))
+              for line in scope_lines(assessment, lang)] + [""]
     lines.append(word("heading_one" if len(findings) == 1 else "heading", n=len(findings))
                  if findings else word("none"))
     if not zh:
@@ -72,6 +137,8 @@ def summary_text(assessment: Assessment, answers_file: str, documents: list[str]
                   para(word("why"), getattr(f.why, lang)), para(word("fix"), getattr(f.fix, lang))]
         if f.clauses:
             lines.append(para(word("clauses"), clause_names(f.clauses)))
+    lines += [""] + [line if zh else textwrap.fill(line, 100, subsequent_indent="    ")
+                     for line in risk_map_lines(assessment, lang)]
     lines += ["", word("always")]
     return "\n".join(lines)
 
@@ -88,6 +155,8 @@ def summary_json(assessment: Assessment, answers_file: str, documents: list[str]
         "verdict": {"code": assessment.verdict, **text(assessment.verdict_text)},
         "fail_on": fail_on,
         "failed": failed,
+        "unverified": [text(t) for t in assessment.unverified],
+        "notes": [text(t) for t in assessment.notes],
         "findings": [{"id": f.id, "score": f.score, "band": f.band, "probability": f.probability,
                       "impact": f.impact, "title": text(f.title), "why": text(f.why), "fix": text(f.fix),
                       "clauses": list(f.clauses)} for f in assessment.findings],
@@ -108,4 +177,7 @@ def summary_context(assessment: Assessment) -> dict:
                 for number, f in enumerate(assessment.findings, start=1)]
     return {"verdict": assessment.verdict, "verdict_text": text(assessment.verdict_text), "count": len(findings),
             "counts": {b.replace("-", "_"): sum(f["band"] == b for f in findings) for b in BANDS},
-            "findings": findings}
+            "findings": findings, "unverified": [text(t) for t in assessment.unverified],
+            "notes": [text(t) for t in assessment.notes],
+            "checks": [{"label": text(label), "answer": text(answer) if answer else None}
+                       for label, answer in assessment.checks]}
