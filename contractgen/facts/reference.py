@@ -65,6 +65,8 @@ SCHEMAS: dict[str, dict] = {
                          "valuesrules": {"type": "number", "min": 0}},
         "levels": {"type": "dict", "required": True, "schema": {"medium_from": _INT, "high_from": _INT}}},
 }
+# The gazetteer, unit table and neutral tokens, which facts/places.py reads and checks.
+PLACE_FILES = frozenset({"places.yaml", "units.yaml", "neutral.yaml"})
 DIVISION_LINE = re.compile(r"^(\d{6}) (\S+)$")
 
 
@@ -133,6 +135,8 @@ def reference_problems() -> list[tuple[str, str]]:
     problems = []
     folder = data_path("reference")
     for path in sorted(folder.glob("*")):
+        if path.name in PLACE_FILES:
+            continue  # facts/places.py reads and checks these
         if path.stem not in SCHEMAS or path.suffix != ".yaml":
             problems.append((str(path), "not a reference file contractgen reads (known: "
                                         f"{', '.join(f'{n}.yaml' for n in sorted(SCHEMAS))})"))

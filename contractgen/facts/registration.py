@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..core.text import Text
 from . import uscc
+from .calendar import date_text
 from .reference import divisions, reference
 
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
@@ -65,14 +66,14 @@ def registration(code: str | None) -> Registration | None:
     authority = codes["authorities"].get(code[0])
     entity = codes["entity_types"].get(code[:2])
     name, exact = division_name(code[2:8])
-    table = reference("divisions")
+    published = date_text(reference("divisions")["date"])
     return Registration(
         code=code, authority=Text(**authority) if authority else unknown,
         entity_type=Text(**entity) if entity else unknown,
         individual_business=code[:2] == codes["individual_business"], division_code=code[2:8],
         division=name, exact=exact,
-        source=Text(f"GB/T 2260 as published by the Ministry of Civil Affairs, {table['date'].isoformat()}",
-                    f"依据民政部公布的GB/T 2260，截至{table['date'].year}年{table['date'].month}月{table['date'].day}日"))
+        source=Text(f"GB/T 2260 as published by the Ministry of Civil Affairs, {published.en}",
+                    f"依据民政部公布的GB/T 2260，截至{published.zh}"))
 
 
 def _names(name: str, suffixes: tuple[str, ...]) -> list[str]:

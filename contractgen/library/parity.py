@@ -32,7 +32,8 @@ from ..facts.places import latin_words
 
 _MONTHS = ("January February March April May June July August September October November December").split()
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
-_EN_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b")
+# "20 January 2027" (the date_en filter) and "20 Jan 2027" (the verdict's dates in a fix).
+_EN_DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS + [m[:3] for m in _MONTHS]) + r") (\d{4})\b")
 _ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _EN_PERIOD = re.compile(r"(" + _NUMBER + r")(?:\s|-)(?:calendar |working |business |consecutive )?"
                         r"(day|week|month|year|hour)s?\b")
@@ -167,7 +168,7 @@ def _without(text: str, values: Iterable[str]) -> str:
 def _en_facts(text: str) -> dict[str, set]:
     facts: dict[str, set] = {}
     facts["dates"], text = _take(_EN_DATE, text, lambda m: datetime.date(
-        int(m[3]), _MONTHS.index(m[2]) + 1, int(m[1])).isoformat())
+        int(m[3]), [n[:3] for n in _MONTHS].index(m[2][:3]) + 1, int(m[1])).isoformat())
     money = re.compile(r"\b([A-Z]{3}) (" + _NUMBER + r")")
     facts["amounts"], text = _take(money, text, lambda m: (m[1], _number(m[2])) if m[1] in _currency_codes() else None)
     facts["articles"] = set()
