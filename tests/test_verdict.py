@@ -93,7 +93,7 @@ PLANTED = {
         ["2027年2月15日", "2027年2月6日", "在2027年1月20日之前装运，或按2027年3月10日安排"]),
     "vague specification": (
         {"products.0.material_en": "stainless steel, good quality", "products.0.colour_reference": "blue",
-         "products.0.tolerance": DELETE},
+         "products.0.colour_reference_zh": "蓝色", "products.0.tolerance": DELETE},
         "product.vague_specification",
         ["line 1: material and grade, tolerance, colour reference", "Pantone, RAL or a signed colour sample"],
         ["第1行：材质及等级、公差、颜色标准", "潘通、RAL或签字确认的色板"]),

@@ -79,6 +79,8 @@ def _currency_names() -> dict[str, str]:
     """Chinese CLDR currency name → ISO code, longest name first (美元 → USD, 人民币 → CNY)."""
     names = {}
     for code in list_currencies():
+        if code.startswith("X"):  # ISO 4217's X codes are metals and units (黄金 is XAU), never a contract's money
+            continue
         name = get_currency_name(code, locale="zh_CN")
         if name and name != code and re.fullmatch(r"[\u4e00-\u9fff]{2,}", name):
             names.setdefault(name, code)
