@@ -59,6 +59,8 @@ def division_name(code: str) -> tuple[str, bool]:
 
 # TRANSLATORS: a USCC character that names no authority or entity type of the standard
 NOT_IN_STANDARD = message("registration.unknown", "not in GB 32100-2015")
+# TRANSLATORS: where the division names come from; {date} is the date of the table
+SOURCE = message("registration.source", "GB/T 2260 as published by the Ministry of Civil Affairs, {date}")
 
 
 def registration(code: str | None) -> Registration | None:
@@ -76,8 +78,8 @@ def registration(code: str | None) -> Registration | None:
         entity_type=Text(**entity) if entity else unknown,
         individual_business=code[:2] == codes["individual_business"], division_code=code[2:8],
         division=name, exact=exact,
-        source=Text(f"GB/T 2260 as published by the Ministry of Civil Affairs, {table['date'].isoformat()}",
-                    f"依据民政部公布的GB/T 2260，截至{table['date'].year}年{table['date'].month}月{table['date'].day}日"))
+        source=SOURCE(date=Text(table["date"].isoformat(),
+                                f"{table['date'].year}年{table['date'].month}月{table['date'].day}日")))
 
 
 def _names(name: str, suffixes: tuple[str, ...]) -> list[str]:
