@@ -105,7 +105,7 @@ def lint_wording() -> list[LintProblem]:
         for path in sorted(data_path(folder).rglob("*.yaml")):
             texts += _chinese_strings(load_yaml_file(path), str(path))
     texts += [("contractgen/documents/labels.py", text.zh) for text in labels.LABELS.values()]
-    texts += [("contractgen/risk/assess.py", text.zh) for text in (*VERDICTS.values(), *BAND_TEXT.values())]
+    texts += [("contractgen/risk/assess.py", text().zh) for text in (*VERDICTS.values(), *BAND_TEXT.values())]
     return [LintProblem(where, "", f"ZH {variant}") for where, text in texts for variant in forbidden_variants(text)]
 
 

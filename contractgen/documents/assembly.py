@@ -12,6 +12,7 @@ from ..library.definitions import DocumentDefinition
 from ..risk.assess import BAND_TEXT, band
 from .context import OrderContext
 from ..core.errors import LibraryError
+from ..core.messages import message
 from ..library.filters import amount_in_words, format_amount, format_aql, format_date_long, format_money, format_number
 from .bilingual import check_document
 from .manifest import document_manifest
@@ -154,7 +155,7 @@ def findings_matrix(context: dict) -> tuple[Table, ...]:
         cells = [heading]
         for impact in (1, 2, 3):
             score = probability * impact
-            name = BAND_TEXT[band(score)]
+            name = BAND_TEXT[band(score)]()
             here = [f for f in findings if (f["probability"], f["impact"]) == (probability, impact)]
             listed = {lang: [f"{f['number']}. {f['title'][lang]}" for f in here] for lang in ("en", "zh")}
             cells.append(Text("\n".join([f"{name.en} · {score}", *listed["en"]]),
@@ -245,21 +246,24 @@ def spec_check_table(context: dict) -> tuple[Table, ...]:
     return (Table(labels.LABELS["spec.caption"], columns, tuple(rows), (3, 3, 8, 3, 3)),)
 
 
-# The words of the verdict's tables (issue 15), each a Text until they move to the message catalog.
+# The words of the verdict's tables (issue 15), each a Message of the catalog.
 VERDICT_TABLE_WORDS = {
-    "verification": Text("What has been verified", "已核实事项"),
-    "check": Text("Check", "核实事项"),
-    "answer": Text("Answer", "结果"),
-    "not_verified": Text("NOT VERIFIED: counts as a risk", "未经核实：视为风险"),
-    "inspection_plan": Text("Inspection plan", "检验计划"),
-    "inspection": Text("Inspection", "检验"),
-    "when": Text("On or about", "约定日期"),
-    "book_by": Text("Book by", "预约截止日"),
-    "cost": Text("Typical cost", "参考费用"),
-    "cost_value": Text("{currency} {low}–{high} per man-day", "每人日{currency} {low}至{high}"),
-    "category_checks": Text("Tests for line {number} ({sku}), {category}", "第{number}行（{sku}）的检测项目：{category}"),
-    "no_category": Text("no category given: general checks only", "未填写产品类别：仅作一般检查"),
-    "test": Text("Test", "检测项目"),
+    "verification": message("checklist.verification", "What has been verified"),
+    "check": message("checklist.check", "Check"),
+    "answer": message("checklist.answer", "Answer"),
+    "not_verified": message("checklist.not_verified", "NOT VERIFIED: counts as a risk"),
+    "inspection_plan": message("checklist.inspection_plan", "Inspection plan"),
+    "inspection": message("checklist.inspection", "Inspection"),
+    # TRANSLATORS: column of the inspection plan: the date an inspection is planned for
+    "when": message("checklist.when", "On or about"),
+    # TRANSLATORS: column of the inspection plan: the last day to book the inspector
+    "book_by": message("checklist.book_by", "Book by"),
+    "cost": message("checklist.cost", "Typical cost"),
+    # TRANSLATORS: an inspection's typical cost; {currency} is a code (USD), {low} and {high} numbers
+    "cost_value": message("checklist.cost_value", "{currency} {low}–{high} per man-day"),
+    "category_checks": message("checklist.category_checks", "Tests for line {number} ({sku}), {category}"),
+    "no_category": message("checklist.no_category", "no category given: general checks only"),
+    "test": message("checklist.test", "Test"),
 }
 
 
@@ -269,10 +273,11 @@ def verification_table(context: dict) -> tuple[Table, ...]:
     if not checks:
         return ()
     words = VERDICT_TABLE_WORDS
-    rows = tuple((_same(number), Text(**c["label"]), Text(**c["answer"]) if c["answer"] else words["not_verified"],
+    not_verified = words["not_verified"]()
+    rows = tuple((_same(number), Text(**c["label"]), Text(**c["answer"]) if c["answer"] else not_verified,
                   _same("☐")) for number, c in enumerate(checks, start=1))
-    columns = (labels.LABELS["table.no"], words["check"], words["answer"], labels.LABELS["check.done"])
-    return (Table(words["verification"], columns, rows, (2, 12, 10, 2)),)
+    columns = (labels.LABELS["table.no"], words["check"](), words["answer"](), labels.LABELS["check.done"])
+    return (Table(words["verification"](), columns, rows, (2, 12, 10, 2)),)
 
 
 def inspection_plan_table(context: dict) -> tuple[Table, ...]:
@@ -281,23 +286,21 @@ def inspection_plan_table(context: dict) -> tuple[Table, ...]:
     if not plan:
         return ()
     words, cost = VERDICT_TABLE_WORDS, plan["cost"]
-    price = Text(*(getattr(words["cost_value"], lang).format(**cost) for lang in ("en", "zh")))
+    price = words["cost_value"](**cost)
     rows = tuple((Text(i["en"], i["zh"]), Text(**i["date_text"]), Text(**i["book_by_text"]), price)
                  for i in plan["inspections"])
-    columns = (words["inspection"], words["when"], words["book_by"], words["cost"])
-    return (Table(words["inspection_plan"], columns, rows, (10, 4, 4, 5)),)
+    columns = (words["inspection"](), words["when"](), words["book_by"](), words["cost"]())
+    return (Table(words["inspection_plan"](), columns, rows, (10, 4, 4, 5)),)
 
 
 def category_check_tables(context: dict) -> tuple[Table, ...]:
     """One table per line: the tests its category calls for (derived `lines[].checks`), with boxes."""
     words, tables = VERDICT_TABLE_WORDS, []
     for line in context.get("lines") or ():
-        name = Text(**line["category_label"]) if line.get("category_label") else words["no_category"]
-        title = Text(*(getattr(words["category_checks"], lang).format(number=line["number"], sku=line["sku"],
-                                                                       category=getattr(name, lang))
-                       for lang in ("en", "zh")))
+        name = Text(**line["category_label"]) if line.get("category_label") else words["no_category"]()
+        title = words["category_checks"](number=line["number"], sku=line["sku"], category=name)
         rows = tuple((Text(**c), labels.LABELS["check.pass_fail"], _EMPTY) for c in line.get("checks") or ())
-        columns = (words["test"], labels.LABELS["check.result"], labels.LABELS["check.remarks"])
+        columns = (words["test"](), labels.LABELS["check.result"], labels.LABELS["check.remarks"])
         tables.append(Table(title, columns, rows, (12, 4, 6)))
     return tuple(tables)
 

@@ -2,6 +2,7 @@
 an inspector runs for each category (reference/category_checks.yaml)."""
 from __future__ import annotations
 
+from ..core.messages import message
 from ..core.text import Text
 from .reference import reference
 
@@ -33,14 +34,15 @@ def category_checks(category: str | None) -> list[Text]:
 # -- how complete a line's specification is ---------------------------------------------------------
 
 SPEC_ITEMS = {  # what an inspector needs to pass or fail a line, and the answer that gives it
-    "material_en": Text("material and grade", "材质及等级"),
-    "dimensions": Text("dimensions", "尺寸"),
-    "tolerance": Text("tolerance", "公差"),
-    "colour_reference": Text("colour reference", "颜色标准"),
-    "finish_en": Text("finish", "表面处理"),
-    "standards": Text("applicable standard", "适用标准"),
+    "material_en": message("compliance.item.material", "material and grade"),
+    "dimensions": message("compliance.item.dimensions", "dimensions"),
+    "tolerance": message("compliance.item.tolerance", "tolerance"),
+    "colour_reference": message("compliance.item.colour", "colour reference"),
+    "finish_en": message("compliance.item.finish", "finish"),
+    "standards": message("compliance.item.standards", "applicable standard"),
 }
-PACKING_ITEMS = {"description_en": Text("packing", "包装"), "marking_en": Text("marking", "唛头")}
+PACKING_ITEMS = {"description_en": message("compliance.item.packing", "packing"),
+                 "marking_en": message("compliance.item.marking", "marking")}
 _VAGUE_WORDS = ("good quality", "high quality", "best quality", "standard quality", "as usual", "优质", "高品质",
                 "质量好", "按惯例")
 
@@ -62,8 +64,8 @@ def spec_gaps(products: list[dict], packaging: dict | None) -> list[dict]:
         for key, item in SPEC_ITEMS.items():
             value = product.get(key)
             if not value or _vague(key, str(value)):
-                gaps.append({"line": number, "item": item})
+                gaps.append({"line": number, "item": item()})
     for key, item in PACKING_ITEMS.items():
         if not (packaging or {}).get(key):
-            gaps.append({"line": 0, "item": item})
+            gaps.append({"line": 0, "item": item()})
     return gaps

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..core.messages import message
 from ..core.text import Text
 from . import uscc
 from .calendar import date_text
@@ -57,12 +58,18 @@ def division_name(code: str) -> tuple[str, bool]:
     return "".join(p for p in parts if p), code in table
 
 
+# TRANSLATORS: a USCC character that names no authority or entity type of the standard
+NOT_IN_STANDARD = message("registration.unknown", "not in GB 32100-2015")
+# TRANSLATORS: where the division names come from; {date} is the date of the table
+SOURCE = message("registration.source", "GB/T 2260 as published by the Ministry of Civil Affairs, {date}")
+
+
 def registration(code: str | None) -> Registration | None:
     """The USCC read, or None for a code that is missing or not shaped like one."""
     if not isinstance(code, str) or uscc.format_problem(code):
         return None
     codes = reference("uscc_codes")
-    unknown = Text("not in GB 32100-2015", "不属于GB 32100-2015规定的代码")
+    unknown = NOT_IN_STANDARD()
     authority = codes["authorities"].get(code[0])
     entity = codes["entity_types"].get(code[:2])
     name, exact = division_name(code[2:8])
@@ -72,8 +79,7 @@ def registration(code: str | None) -> Registration | None:
         entity_type=Text(**entity) if entity else unknown,
         individual_business=code[:2] == codes["individual_business"], division_code=code[2:8],
         division=name, exact=exact,
-        source=Text(f"GB/T 2260 as published by the Ministry of Civil Affairs, {published.en}",
-                    f"依据民政部公布的GB/T 2260，截至{published.zh}"))
+        source=SOURCE(date=published))
 
 
 def _names(name: str, suffixes: tuple[str, ...]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.messages import as_typed, message
 from ..core.text import Text
 from ..facts.derived import derive
 from ..interview.definitions import Interview
@@ -20,12 +21,13 @@ from .rules import RiskRule, load_rules
 
 BANDS = ("low", "medium", "high", "very-high")
 BAND_MIN_SCORE = {"low": 1, "medium": 3, "high": 6, "very-high": 9}
-BAND_TEXT = {"low": Text("Low", "低"), "medium": Text("Medium", "中"), "high": Text("High", "高"),
-             "very-high": Text("Very High", "极高")}
+# Each a Message of the catalog: BAND_TEXT[name]() and VERDICTS[code]() give the Text.
+BAND_TEXT = {"low": message("risk.band.low", "Low"), "medium": message("risk.band.medium", "Medium"),
+             "high": message("risk.band.high", "High"), "very-high": message("risk.band.very_high", "Very High")}
 VERDICTS = {
-    "do_not_pay": Text("Do not pay the deposit yet", "暂勿支付预付款"),
-    "fix_first": Text("Fix these before paying the deposit", "支付预付款前，请先解决以下问题"),
-    "ok": Text("OK to pay the deposit", "可以支付预付款"),
+    "do_not_pay": message("risk.verdict.do_not_pay", "Do not pay the deposit yet"),
+    "fix_first": message("risk.verdict.fix_first", "Fix these before paying the deposit"),
+    "ok": message("risk.verdict.ok", "OK to pay the deposit"),
 }
 
 
@@ -75,15 +77,14 @@ def verdict(findings: tuple[Finding, ...] | list[Finding]) -> str:
     return "ok"
 
 
-_NOTES = {  # the fixed sentences of the assessment's notes, EN and ZH
-    "registration": Text("USCC {code}: {entity_type}, registered by {authority} of {division} (division code "
-                         "{division_code}, {source}).",
-                         "统一社会信用代码{code}：主体类型为{entity_type}，由{division}（区划代码{division_code}，{source}）的"
-                         "{authority}登记。"),
-    "former_division": Text("Code {division_code} is no longer in the table (a division merged or renamed since): "
-                            "named from its city or province.",
-                            "代码{division_code}已不在现行区划表中（该区划此后已合并或更名），按其所属市或省命名。"),
-    "address": Text("The supplier's address is in {place}.", "卖方住所位于{place}。"),
+_NOTES = {  # the fixed sentences of the assessment's notes
+    # TRANSLATORS: the supplier's USCC read; {division} is a Chinese place name, {source} the table's date
+    "registration": message("risk.note.registration", "USCC {code}: {entity_type}, registered by {authority} of "
+                                                      "{division} (division code {division_code}, {source})."),
+    "former_division": message("risk.note.former_division", "Code {division_code} is no longer in the table (a "
+                                                            "division merged or renamed since): named from its city "
+                                                            "or province."),
+    "address": message("risk.note.address", "The supplier's address is in {place}."),
 }
 
 
@@ -91,17 +92,16 @@ def _notes(derived: dict) -> tuple[Text, ...]:
     registration = derived.get("registration")
     if not registration:
         return ()
-    values = {lang: {key: (value[lang] if isinstance(value, dict) else value) for key, value in registration.items()}
-              for lang in ("en", "zh")}
+    values = {key: (Text(value["en"], value["zh"]) if isinstance(value, dict) else value)
+              for key, value in registration.items()}
     keys = ["registration"] + ([] if registration["exact"] else ["former_division"])
-    notes = [Text(*(getattr(_NOTES[k], lang).format(**values[lang]) for lang in ("en", "zh"))) for k in keys]
+    notes = [_NOTES[k](**values) for k in keys]
     if registration["address_place"]:
-        notes.append(Text(*(getattr(_NOTES["address"], lang).format(place=registration["address_place"])
-                            for lang in ("en", "zh"))))
+        notes.append(_NOTES["address"](place=as_typed(registration["address_place"])))
     return tuple(notes)
 
 
-_ANSWER_WORDS = {True: Text("Yes", "是"), False: Text("No", "否")}
+_ANSWER_WORDS = {True: message("risk.answer.yes", "Yes"), False: message("risk.answer.no", "No")}
 
 
 def verification_checks(answers: dict, interview: Interview) -> tuple[tuple[Text, Text | None], ...]:
@@ -116,7 +116,7 @@ def verification_checks(answers: dict, interview: Interview) -> tuple[tuple[Text
         if value is None:
             out.append((q.label, None))
         elif isinstance(value, bool):
-            out.append((q.label, _ANSWER_WORDS[value]))
+            out.append((q.label, _ANSWER_WORDS[value]()))
         elif q.choice(value) is not None:
             out.append((q.label, q.choice(value).label))
         else:
@@ -164,7 +164,7 @@ def assess(answers: dict, interview: Interview, rules: tuple[RiskRule, ...] | li
     if code == "ok" and asks_checks and (identity_unchecked(answers, derived) or payee_unconfirmed(answers, derived)):
         code = "do_not_pay"  # invariant 10, whatever the rule files say: an unverified supplier is not safe
     checks = verification_checks(answers, interview)
-    return Assessment(tuple(findings), code, VERDICTS[code], tuple(label for label, a in checks if a is None),
+    return Assessment(tuple(findings), code, VERDICTS[code](), tuple(label for label, a in checks if a is None),
                       _notes(derived), asks_checks, checks)
 
 

@@ -32,32 +32,34 @@ _SUMMARY_WORDS = {  # the fixed words of the risk summary
 }
 
 
-# -- what the verdict rests on, and the risk map: new fixed sentences, each a Text (EN, ZH) ------------
+# -- what the verdict rests on, and the risk map ------------------------------------------------------
 
 SCOPE_WORDS = {
-    "scope": Text("This verdict covers only the answers given: what they leave out, it cannot see, and an "
-                  "unanswered check counts as not verified, never as safe.",
-                  "本结论仅针对已填写的答案：答案未涉及的事项无从判断；未填写的核实事项视为未经核实，绝不视为安全。"),
-    "unverified": Text("Not verified (no answer given):", "未经核实（未填写）的事项："),
-    "all_verified": Text("Every verification question has an answer.", "所有核实事项均已填写。"),
-    "registration": Text("The supplier's registration, read from its USCC:", "根据统一社会信用代码读取的卖方登记信息："),
-    "map": Text("Risk map: each cell is probability × impact; the numbers are the findings above.",
-                "风险矩阵：每一格为可能性 × 影响程度；数字为上文所列风险的序号。"),
-    "cell": Text("Probability {p} × impact {i} = {band} {score}: {likely}, {loss}; {action}. {listed}",
-                 "可能性{p} × 影响程度{i} = {band}（{score}分）：{likely}，{loss}；{action}。{listed}"),
-    "in_cell": Text("Findings here: {numbers}.", "本格风险：{numbers}。"),
-    "empty_cell": Text("No finding here.", "本格无风险。"),
+    "scope": message("summary.scope", "This verdict covers only the answers given: what they leave out, it cannot "
+                                      "see, and an unanswered check counts as not verified, never as safe."),
+    "unverified": message("summary.unverified", "Not verified (no answer given):"),
+    "all_verified": message("summary.all_verified", "Every verification question has an answer."),
+    "registration": message("summary.registration", "The supplier's registration, read from its USCC:"),
+    "map": message("summary.map", "Risk map: each cell is probability × impact; the numbers are the findings above."),
+    # TRANSLATORS: one cell of the risk map; {band} is Low/Medium/High/Very High, {score} its number
+    "cell": message("summary.cell", "Probability {p} × impact {i} = {band} {score}: {likely}, {loss}; {action}. "
+                                    "{listed}"),
+    "in_cell": message("summary.in_cell", "Findings here: {numbers}."),
+    "empty_cell": message("summary.empty_cell", "No finding here."),
 }
-LEVEL_WORDS = {1: Text("low", "低"), 2: Text("medium", "中"), 3: Text("high", "高")}
-LIKELY_WORDS = {1: Text("unlikely to happen", "不太可能发生"), 2: Text("may well happen", "有可能发生"),
-                3: Text("likely to happen", "很可能发生")}
-LOSS_WORDS = {1: Text("a small loss if it does", "一旦发生损失较小"),
-              2: Text("a loss that hurts if it does", "一旦发生损失较大"),
-              3: Text("most of the money at stake if it does", "一旦发生将损失大部分款项")}
-ACTION_WORDS = {"low": Text("note it and watch for it", "记录在案并留意"),
-                "medium": Text("fix it before paying, or accept it knowingly", "付款前解决，或在知情的情况下接受"),
-                "high": Text("fix it before paying", "付款前必须解决"),
-                "very-high": Text("do not pay until it is fixed", "解决之前不得付款")}
+# TRANSLATORS: a probability or an impact of the risk map, 1 to 3
+LEVEL_WORDS = {1: message("summary.level.low", "low"), 2: message("summary.level.medium", "medium"),
+               3: message("summary.level.high", "high")}
+LIKELY_WORDS = {1: message("summary.likely.low", "unlikely to happen"),
+                2: message("summary.likely.medium", "may well happen"),
+                3: message("summary.likely.high", "likely to happen")}
+LOSS_WORDS = {1: message("summary.loss.low", "a small loss if it does"),
+              2: message("summary.loss.medium", "a loss that hurts if it does"),
+              3: message("summary.loss.high", "most of the money at stake if it does")}
+ACTION_WORDS = {"low": message("summary.action.low", "note it and watch for it"),
+                "medium": message("summary.action.medium", "fix it before paying, or accept it knowingly"),
+                "high": message("summary.action.high", "fix it before paying"),
+                "very-high": message("summary.action.very_high", "do not pay until it is fixed")}
 
 
 def risk_map_lines(assessment: Assessment, lang: str) -> list[str]:
@@ -66,17 +68,17 @@ def risk_map_lines(assessment: Assessment, lang: str) -> list[str]:
     def say(t: Text) -> str:
         return getattr(t, lang)
 
-    lines = [say(SCOPE_WORDS["map"])]
+    lines = [say(SCOPE_WORDS["map"]())]
     numbers = {id(f): n for n, f in enumerate(assessment.findings, start=1)}
     for p in (3, 2, 1):
         for i in (1, 2, 3):
             here = [str(numbers[id(f)]) for f in assessment.findings if (f.probability, f.impact) == (p, i)]
-            listed = (say(SCOPE_WORDS["in_cell"]).format(numbers=("、" if lang == "zh" else ", ").join(here)) if here
-                      else say(SCOPE_WORDS["empty_cell"]))
+            listed = (SCOPE_WORDS["in_cell"](numbers=Text(", ".join(here), "、".join(here))) if here
+                      else SCOPE_WORDS["empty_cell"]())
             name = band(p * i)
-            lines.append("  " + say(SCOPE_WORDS["cell"]).format(
-                p=say(LEVEL_WORDS[p]), i=say(LEVEL_WORDS[i]), band=say(BAND_TEXT[name]), score=p * i,
-                likely=say(LIKELY_WORDS[p]), loss=say(LOSS_WORDS[i]), action=say(ACTION_WORDS[name]), listed=listed))
+            lines.append("  " + say(SCOPE_WORDS["cell"](
+                p=LEVEL_WORDS[p](), i=LEVEL_WORDS[i](), band=BAND_TEXT[name](), score=p * i,
+                likely=LIKELY_WORDS[p](), loss=LOSS_WORDS[i](), action=ACTION_WORDS[name](), listed=listed)))
     return lines
 
 
@@ -85,13 +87,13 @@ def scope_lines(assessment: Assessment, lang: str) -> list[str]:
     def say(t: Text) -> str:
         return getattr(t, lang)
 
-    lines = [say(SCOPE_WORDS["scope"])]
+    lines = [say(SCOPE_WORDS["scope"]())]
     if assessment.unverified:
-        lines += [say(SCOPE_WORDS["unverified"])] + [f"  - {say(t)}" for t in assessment.unverified]
+        lines += [say(SCOPE_WORDS["unverified"]())] + [f"  - {say(t)}" for t in assessment.unverified]
     elif assessment.asked_checks:
-        lines.append(say(SCOPE_WORDS["all_verified"]))
+        lines.append(say(SCOPE_WORDS["all_verified"]()))
     if assessment.notes:
-        lines += [say(SCOPE_WORDS["registration"])] + [f"  {say(t)}" for t in assessment.notes]
+        lines += [say(SCOPE_WORDS["registration"]())] + [f"  {say(t)}" for t in assessment.notes]
     return lines
 
 
@@ -130,7 +132,7 @@ def summary_text(assessment: Assessment, answers_file: str, documents: list[str]
     if not zh:
         lines[-1] = textwrap.fill(lines[-1], 100)
     for number, f in enumerate(findings, start=1):
-        band_name = getattr(BAND_TEXT[f.band], lang)
+        band_name = getattr(BAND_TEXT[f.band](), lang)
         rating = word("rating", band=band_name if zh else band_name.upper(), score=f.score, p=f.probability,
                       i=f.impact)
         lines += ["", f"{number}. [{rating}] {getattr(f.title, lang)}  ({f.id})",
@@ -171,7 +173,7 @@ def summary_context(assessment: Assessment) -> dict:
     def text(t: Text) -> dict:
         return {"en": t.en, "zh": t.zh}
 
-    findings = [{"number": number, "id": f.id, "score": f.score, "band": f.band, "band_text": text(BAND_TEXT[f.band]),
+    findings = [{"number": number, "id": f.id, "score": f.score, "band": f.band, "band_text": text(BAND_TEXT[f.band]()),
                  "probability": f.probability, "impact": f.impact, "title": text(f.title), "why": text(f.why),
                  "fix": text(f.fix), "clauses": list(f.clauses)}
                 for number, f in enumerate(assessment.findings, start=1)]

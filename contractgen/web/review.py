@@ -43,7 +43,7 @@ class ReviewPages:
             return render_template(
                 "review.html", **site.chrome("review", problems), problems=lines, documents=docs,
                 all_ready=all(d["missing"] == 0 for d in docs), assessment=assessment,
-                risk_offered=risk_offered, band_text=BAND_TEXT, clause_title=site.clause_title,
+                risk_offered=risk_offered, band_text={name: text() for name, text in BAND_TEXT.items()}, clause_title=site.clause_title,
                 layout_name=site.ui(f"layout_{s.layout}"), preview=site.preview_state(s),
                 document_choices=site.document_choices(), layouts=site.layout_choices())
 
