@@ -198,7 +198,7 @@ def preview_clause(clause_id: str, answers_path: str | Path) -> Preview:
     definition = load_definition(documents[0])
     interview = interview_for(documents)
     answers = answers_from_mapping(load_yaml_file(answers_path), interview, str(answers_path))
-    context = order_context(answers.data, interview, str(answers_path)).for_document(definition.term)
+    context = order_context(answers.data, interview, str(answers_path)).for_document(definition.term, definition.roles)
     selected = clause.when is None or clause.when.evaluate(context)
     return Preview(clause, definition.id, selected, clause.render("en", context), clause.render("zh", context))
 

@@ -124,6 +124,9 @@ DERIVED_INPUTS = {
     "balance_percent": {"payment.deposit_percent"},
     "late_penalty_cap_amount": {"products", "currency", "delivery.late_penalty_cap_percent"},
     "term": set(),
+    "party": set(),
+    "production_days": {"contract.date", "delivery.ship_by"},
+    "tooling_daily_sum": {"tooling", "products", "currency", "contract.date", "delivery.ship_by"},
     "work_overlap": {"communication", "contract.date"},
     # the pre-deposit risk assessment: a rule may read any answer
     "risk": {re.split(r"[.\[]", p)[0] for p in known_answer_paths()},

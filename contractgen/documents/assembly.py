@@ -51,7 +51,8 @@ def _country(code: str) -> Text:
     return Text(Locale("en").territories.get(code, code), Locale("zh").territories.get(code, code))
 
 
-def parties(answers: dict) -> tuple[Party, ...]:
+def parties(answers: dict, roles: tuple[Text, Text] | None = None) -> tuple[Party, ...]:
+    buyer_role, seller_role = roles or (labels.LABELS["party.buyer"], labels.LABELS["party.seller"])
     buyer, supplier = answers.get("buyer") or {}, answers.get("supplier") or {}
     buyer_details = [_labelled("party.country", _country(buyer["country"]))] if buyer.get("country") else []
     if buyer.get("representative"):
@@ -66,9 +67,9 @@ def parties(answers: dict) -> tuple[Party, ...]:
     if contact_line:
         supplier_details.append(_labelled("party.contact", contact_line))
     return (
-        Party(labels.LABELS["party.buyer"], Text(buyer.get("name_en", ""), buyer.get("name_zh", "")),
+        Party(buyer_role, Text(buyer.get("name_en", ""), buyer.get("name_zh", "")),
               Text(buyer.get("address_en", ""), buyer.get("address_zh", "")), tuple(buyer_details)),
-        Party(labels.LABELS["party.seller"], Text(supplier.get("name_en", ""), supplier.get("name_zh", "")),
+        Party(seller_role, Text(supplier.get("name_en", ""), supplier.get("name_zh", "")),
               Text(supplier.get("address_en", ""), supplier.get("address_zh", "")), tuple(supplier_details)),
     )
 
@@ -249,7 +250,7 @@ def heading_lines(answers: dict) -> tuple[Text, ...]:
 
 
 def assemble(definition: DocumentDefinition, order: OrderContext, library: ClauseLibrary) -> Document:
-    answers, context = order.answers, order.for_document(definition.term)
+    answers, context = order.answers, order.for_document(definition.term, definition.roles)
     kept = []
     for selected in select(definition, library, context):
         unknown = [name for name in selected.tables if name not in TABLES]
@@ -274,7 +275,7 @@ def assemble(definition: DocumentDefinition, order: OrderContext, library: Claus
         heading = (numbered_heading if definition.headings == "numbered" else article_heading)(
             number, selected.definition.title)
         sections.append(Section(number, heading, tuple(clauses), products, tables))
-    party_list = parties(answers)
+    party_list = parties(answers, definition.roles)
     signature_block = {"parties": lambda: signatories(party_list),
                        "acknowledgement": lambda: acknowledgement_signatories(party_list),
                        "buyer_check": lambda: checker_signatories(answers)}[definition.signatures]
