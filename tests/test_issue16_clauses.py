@@ -20,6 +20,7 @@ def build(tmp_path, changes: dict | None = None, docs: str = DOCS) -> dict[str, 
     data = copy.deepcopy(load_yaml_file(EXAMPLE))
     for path, value in (changes or {}).items():
         set_path(data, path, value)
+    tmp_path.mkdir(parents=True, exist_ok=True)
     order = tmp_path / "order.yaml"
     order.write_text(yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = tmp_path / "out"
@@ -94,3 +95,61 @@ def test_standard_terms_notice_in_sales_contract_and_manufacturing_agreement(exa
     assert "买方已以合理方式提请卖方注意上述条款" in sales
     assert "the Buyer has drawn its attention to those clauses in a reasonable way" in manufacturing
     assert "委托方已以合理方式提请受托方注意上述条款" in manufacturing
+
+
+# -- point 3: the sales contract --------------------------------------------------------------------------
+
+def test_sales_contract_has_product_liability_indemnity_and_insurance_by_default(example):
+    text = flat(example["sales_contract"])
+    assert "recalls, withdraws or corrects the Goods" in text
+    assert "合理地对货物采取召回、下架或者其他补救措施" in text
+    # no insured amount answered: twice the Contract Price (USD 16,000.00), in figures in both languages
+    assert "with a limit of not less than USD 32,000.00, twice the Contract Price, per claim" in text
+    assert "每次事故赔偿限额不低于美元32,000.00（即合同总价的两倍）" in text
+    assert "until 3 years after the last shipment" in text and "至最后一批货物装运之日起3年止" in text
+
+
+def test_liability_and_insurance_follow_the_answers(tmp_path):
+    off = flat(build(tmp_path / "off", {"liability.indemnity": False, "liability.insurance": False},
+                     docs="sales_contract")["sales_contract"])
+    assert "Product Liability and Recall" not in off and "产品责任保险" not in off
+    amount = flat(build(tmp_path / "amount", {"liability.insurance_amount": 1000000, "delivery.destination_market": "US"},
+                        docs="sales_contract")["sales_contract"])
+    assert "including in United States, with a limit of not less than USD 1,000,000.00 per claim" in amount
+    assert "（包括美国）" in amount and "每次事故赔偿限额不低于美元1,000,000.00" in amount
+
+
+def test_sales_contract_has_an_address_for_service_in_proceedings(example):
+    text = flat(example["sales_contract"])
+    assert "the addresses at which documents may be served on each party in any arbitration or court proceedings" in text
+    assert "同时为因本合同引起的或与本合同有关的任何仲裁或诉讼程序（包括二审及执行程序）中向各方送达文书的地址" in text
+
+
+@pytest.mark.parametrize("incoterm, en, zh", [
+    ("FOB", "by placing them on board the vessel nominated by the Buyer", "清洁已装船提单"),
+    ("EXW", "by placing them at the Buyer's disposal at the named place", "书面收货凭证为证明"),
+    ("FCA", "delivers the Goods to the carrier or other person nominated by the Buyer", "载明其接管货物日期的运输单据"),
+    ("CIF", "at least that of the Institute Cargo Clauses (C)", "货物装上船舶时转移至买方，尽管运至目的港的运费由卖方支付"),
+    ("CIP", "at least that of the Institute Cargo Clauses (A)", "货物交给第一承运人时转移至买方"),
+    ("DDP", "The Seller shall clear the Goods for import and pay all import duties", "于交货时方转移至买方"),
+])
+def test_one_delivery_clause_per_incoterm_family(tmp_path, incoterm, en, zh):
+    text = flat(build(tmp_path, {"delivery.incoterm": incoterm}, docs="sales_contract")["sales_contract"])
+    assert en in text and zh in text
+    # no rule speaks of another family's delivery
+    others = {"EXW": "placed at the Buyer's disposal at the named place", "FOB": "by placing them on board the vessel nominated",
+              "CIF": "Institute Cargo Clauses (C)", "CIP": "Institute Cargo Clauses (A)",
+              "DDP": "clear the Goods for import", "FCA": "nominated by the Buyer at the named place"}
+    for rule, phrase in others.items():
+        if rule != incoterm:
+            assert phrase not in text, (incoterm, rule)
+
+
+def test_force_majeure_names_only_the_deposit_the_order_has(example, tmp_path):
+    advance = flat(example["sales_contract"])
+    assert "including the advance payment." in advance and "包括预付款。" in advance
+    assert "定金不予双倍返还" not in advance and "earnest money, which is refunded" not in advance
+    earnest = flat(build(tmp_path, {"payment.deposit_kind": "earnest", "payment.deposit_percent": 20},
+                         docs="sales_contract")["sales_contract"])
+    assert "including the earnest money, which is refunded without doubling." in earnest
+    assert "包括定金，但定金不予双倍返还。" in earnest and "包括预付款" not in earnest
