@@ -115,8 +115,8 @@ def test_liability_and_insurance_follow_the_answers(tmp_path):
     assert "Product Liability and Recall" not in off and "产品责任保险" not in off
     amount = flat(build(tmp_path / "amount", {"liability.insurance_amount": 1000000, "delivery.destination_market": "US"},
                         docs="sales_contract")["sales_contract"])
-    assert "including in United States, with a limit of not less than USD 1,000,000.00 per claim" in amount
-    assert "（包括美国）" in amount and "每次事故赔偿限额不低于美元1,000,000.00" in amount
+    assert "including claims brought in the destination market (United States), with a limit of not less than USD 1,000,000.00 per claim" in amount
+    assert "（包括在目的市场美国提出的索赔）" in amount and "每次事故赔偿限额不低于美元1,000,000.00" in amount
 
 
 def test_sales_contract_has_an_address_for_service_in_proceedings(example):
@@ -153,3 +153,52 @@ def test_force_majeure_names_only_the_deposit_the_order_has(example, tmp_path):
                          docs="sales_contract")["sales_contract"])
     assert "including the earnest money, which is refunded without doubling." in earnest
     assert "包括定金，但定金不予双倍返还。" in earnest and "包括预付款" not in earnest
+
+
+# -- point 4: compliance ----------------------------------------------------------------------------------
+
+US_FOOD = {"delivery.destination_market": "US", "products.0.category": "food_contact",
+           "products.0.standards": "FDA 21 CFR 177.1520"}
+
+
+@pytest.fixture(scope="module")
+def us_food(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("us"), US_FOOD, docs="sales_contract,manufacturing_agreement")
+
+
+def test_anti_bribery_sanctions_and_forced_labour_in_both_contracts(us_food):
+    for document in ("sales_contract", "manufacturing_agreement"):
+        text = flat(us_food[document])
+        assert "Article 7 of the Anti-Unfair Competition Law" in text and "《中华人民共和国反不正当竞争法》第七条" in text
+        assert "商业贿赂" in text
+        # the example buyer is in the US: the FCPA wording, not the UK Bribery Act's
+        assert "the United States Foreign Corrupt Practices Act of 1977" in text and "美国《1977年反海外腐败法》" in text
+        assert "Bribery Act 2010" not in text
+        assert "Export Control Law of the People's Republic of China" in text and "《中华人民共和国出口管制法》" in text
+        assert "制裁名单" in text and "强迫劳动" in text
+        assert "records that trace the main materials and components of the goods back to their producers" in text
+
+
+def test_uk_buyer_gets_the_bribery_act_wording(tmp_path):
+    text = flat(build(tmp_path, {"buyer.country": "GB"}, docs="sales_contract")["sales_contract"])
+    assert "the United Kingdom Bribery Act 2010" in text and "英国《2010年反贿赂法》" in text
+    assert "Foreign Corrupt Practices Act" not in text
+
+
+def test_uflpa_only_for_goods_bound_for_the_united_states(us_food, example):
+    text = flat(us_food["sales_contract"])
+    assert "Uyghur Forced Labor Prevention Act" in text and "《维吾尔强迫劳动预防法》" in text
+    assert "supply-chain tracing documents" in text and "供应链追溯文件" in text
+    assert "Uyghur" not in example["sales_contract"]  # no destination market answered
+
+
+def test_product_safety_reports_by_market_and_category(us_food, tmp_path):
+    text = flat(us_food["sales_contract"])
+    assert "(1) NW-BOT-500: test reports showing conformity with FDA 21 CFR 177.1520; test reports showing " \
+           "compliance with the FDA food-contact regulations (21 CFR Parts 174 to 186)" in text
+    assert "（1）NW-BOT-500：证明符合FDA 21 CFR 177.1520的检测报告；证明符合美国食品药品监督管理局食品接触材料法规" in text
+    assert "If a report or certificate is false" in text and "任何报告或证书虚假" in text
+    eu_toys = flat(build(tmp_path, {"delivery.destination_market": "EU", "products.0.category": "toys_children"},
+                         docs="sales_contract")["sales_contract"])
+    assert "Toy Safety Directive 2009/48/EC" in eu_toys and "《玩具安全指令》（2009/48/EC）" in eu_toys
+    assert "Proposition 65" not in eu_toys
