@@ -202,3 +202,41 @@ def test_product_safety_reports_by_market_and_category(us_food, tmp_path):
                          docs="sales_contract")["sales_contract"])
     assert "Toy Safety Directive 2009/48/EC" in eu_toys and "《玩具安全指令》（2009/48/EC）" in eu_toys
     assert "Proposition 65" not in eu_toys
+
+
+# -- point 5: annexes that exist ----------------------------------------------------------------------------
+
+DRAWING = {"file": "NW-BOT-500-LID.dwg", "revision": "C", "title_en": "Lid assembly", "title_zh": "瓶盖组件",
+           "sku": "NW-BOT-500"}
+
+
+def test_annex_2_is_produced_per_product_line_and_annex_3_from_the_drawings(tmp_path):
+    built = build(tmp_path, {"drawings": [DRAWING], "products.0.golden_sample_id": "GS-NW-BOT-500-01",
+                             "products.0.standards": "FDA 21 CFR 177.1520"},
+                  docs="sales_contract,technical_annex")
+    annex = flat(built["technical_annex"])
+    assert "Annex 2: Technical Specifications" in annex and "附件二：技术规格" in annex
+    assert "(b) Material and grade: 304 stainless steel (SUS304), food grade, inner and outer wall." in annex
+    assert "（二）材质及等级：内外壁均为304食品级不锈钢（SUS304）。" in annex
+    assert "(d) Colour reference: Pantone 2955 C." in annex and "（四）颜色标准：Pantone 2955 C。" in annex
+    assert "(f) Applicable standards: FDA 21 CFR 177.1520." in annex and "（六）适用标准：FDA 21 CFR 177.1520。" in annex
+    assert "reference GS-NW-BOT-500-01, signed and sealed by both parties" in annex
+    assert "编号为GS-NW-BOT-500-01、经双方签字并封存的样品" in annex
+    assert "(1) NW-BOT-500-LID.dwg, revision C: Lid assembly (product NW-BOT-500)." in annex
+    assert "（1）NW-BOT-500-LID.dwg，版本C：瓶盖组件（货号NW-BOT-500）。" in annex
+    contract = flat(built["sales_contract"])
+    assert "(c) Annex 3: the drawings listed in it by file name and revision (1 drawing);" in contract
+    assert "（三）附件三：按文件名及版本号列明的图纸（共1份）；" in contract
+
+
+def test_no_drawings_no_annex_3_cited_or_produced(tmp_path):
+    built = build(tmp_path, docs="sales_contract,technical_annex")
+    assert "Annex 3" not in built["sales_contract"] and "附件三" not in built["sales_contract"]
+    assert "Annex 3" not in built["technical_annex"] and "附件三" not in built["technical_annex"]
+    assert "(c) the approved samples, signed and sealed by both parties" in flat(built["sales_contract"])
+
+
+def test_po_annex_defines_this_po_and_the_contract(example):
+    text = flat(example["po_annex"])
+    assert 'In this PO, "the Contract" and "this Contract" mean that Sales Contract, never this PO' in text
+    assert "本订单中所称“合同”及“本合同”，均指该销售合同，而非本订单" in text
