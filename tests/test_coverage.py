@@ -73,7 +73,8 @@ def selections() -> list[tuple[str, dict[str, set[str]]]]:
             picked = {}
             for document in DOCUMENTS:
                 definition = load_definition(document)
-                context = order_context(answers.data, interview).for_document(definition.term)
+                context = order_context(answers.data, interview).for_document(definition.term, definition.roles,
+                                                                           definition.id)
                 picked[document] = {c.id for s in select(definition, library, context) for c in s.clauses}
             out.append((f"{path.stem} {changes}", picked))
     return out
@@ -125,6 +126,7 @@ DERIVED_INPUTS = {
     "late_penalty_cap_amount": {"products", "currency", "delivery.late_penalty_cap_percent"},
     "term": set(),
     "party": set(),
+    "document": set(),
     "production_days": {"contract.date", "delivery.ship_by"},
     "tooling_daily_sum": {"tooling", "products", "currency", "contract.date", "delivery.ship_by"},
     "work_overlap": {"communication", "contract.date"},

@@ -240,3 +240,39 @@ def test_po_annex_defines_this_po_and_the_contract(example):
     text = flat(example["po_annex"])
     assert 'In this PO, "the Contract" and "this Contract" mean that Sales Contract, never this PO' in text
     assert "本订单中所称“合同”及“本合同”，均指该销售合同，而非本订单" in text
+
+
+# -- point 6: arbitration -----------------------------------------------------------------------------------
+
+def test_cietac_clause_is_the_current_published_wording(example):
+    text = flat(example["sales_contract"])
+    assert ("shall be submitted to China International Economic and Trade Arbitration Commission (CIETAC) for "
+            "arbitration which shall be conducted in accordance with the CIETAC's arbitration rules in effect at "
+            "the time of applying for arbitration. The arbitral award is final and binding upon both parties.") in text
+    assert "均应提交中国国际经济贸易仲裁委员会，按照申请仲裁时该会现行有效的仲裁规则进行仲裁" in text
+
+
+def test_nnn_defaults_to_the_court_at_the_factorys_domicile_whatever_the_contracts_forum(example, tmp_path):
+    nnn, contract = flat(example["nnn"]), flat(example["sales_contract"])
+    assert "submitted to the people's court having jurisdiction at the place of the Seller's domicile" in nnn
+    assert "均由卖方住所地有管辖权的人民法院管辖" in nnn
+    assert "Arbitration Commission" not in nnn and "CIETAC" in contract  # the contract keeps its forum
+    same = flat(build(tmp_path, {"dispute.nnn_forum": "as_contract"}, docs="nnn")["nnn"])
+    assert "(CIETAC) for arbitration" in same and "people's court" not in same
+
+
+def test_shiac_notice_in_check_build_summary_and_manifest(tmp_path, write_order):
+    import json
+    order = write_order({"dispute.forum": "shiac", "dispute.seat": "Shanghai"})
+    checked = run_cli("check", order, "--format", "json")
+    notices = json.loads(checked.stdout)["notices"]
+    assert [n["clause"] for n in notices] == ["dispute.shiac"]
+    assert "not an official SHIAC model clause" in notices[0]["en"] and "并非该中心官方发布的示范条款" in notices[0]["zh"]
+    assert "not an official SHIAC model clause" in run_cli("check", order).stdout
+    assert "并非该中心官方发布的示范条款" in run_cli("check", order, "--lang", "zh").stdout
+    built = run_cli("build", order, "-o", tmp_path / "out")
+    assert "not an official SHIAC model clause" in built.stdout and "并非该中心官方发布的示范条款" in built.stdout
+    manifest = json.loads(next((tmp_path / "out").glob("*.manifest.json")).read_text(encoding="utf-8"))
+    assert manifest["manifest"]["notices"][0]["clause"] == "dispute.shiac"
+    # CIETAC's is the published model clause: no notice anywhere
+    assert json.loads(run_cli("check", write_order(), "--format", "json").stdout)["notices"] == []

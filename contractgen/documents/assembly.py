@@ -250,7 +250,7 @@ def heading_lines(answers: dict) -> tuple[Text, ...]:
 
 
 def assemble(definition: DocumentDefinition, order: OrderContext, library: ClauseLibrary) -> Document:
-    answers, context = order.answers, order.for_document(definition.term, definition.roles)
+    answers, context = order.answers, order.for_document(definition.term, definition.roles, definition.id)
     kept = []
     for selected in select(definition, library, context):
         unknown = [name for name in selected.tables if name not in TABLES]

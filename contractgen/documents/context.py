@@ -23,9 +23,10 @@ class OrderContext:
     assessment: Assessment
     values: Mapping  # what clause text and tables see: answers, derived values and `risk`
 
-    def for_document(self, term: Text, roles: tuple[Text, Text] | None = None) -> dict:
+    def for_document(self, term: Text, roles: tuple[Text, Text] | None = None, document: str | None = None) -> dict:
         buyer, seller = roles or DEFAULT_ROLES
-        return {**self.values, "term": {"en": term.en, "zh": term.zh},
+        named = {"document": document} if document else {}  # which document: the NNN's own forum
+        return {**self.values, **named, "term": {"en": term.en, "zh": term.zh},
                 "party": {"buyer": {"en": buyer.en, "zh": buyer.zh}, "seller": {"en": seller.en, "zh": seller.zh}}}
 
 

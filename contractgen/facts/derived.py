@@ -14,7 +14,7 @@ from ..core.errors import Problem
 from ..interview.definitions import Interview
 
 DERIVED_NAMES = frozenset({"lines", "total_amount", "total_quantity", "deposit_amount", "balance_percent",
-                           "balance_amount", "late_penalty_cap_amount", "label", "term", "party", "work_overlap", "risk",
+                           "balance_amount", "late_penalty_cap_amount", "label", "term", "party", "document", "work_overlap", "risk",
                            "tooling_daily_sum", "production_days"})
 # Derived values that are mappings, and the keys under them a clause may use (docs/formats.md).
 DERIVED_FIELDS = {
