@@ -276,3 +276,21 @@ def test_shiac_notice_in_check_build_summary_and_manifest(tmp_path, write_order)
     assert manifest["manifest"]["notices"][0]["clause"] == "dispute.shiac"
     # CIETAC's is the published model clause: no notice anywhere
     assert json.loads(run_cli("check", write_order(), "--format", "json").stdout)["notices"] == []
+
+
+# -- point 7: the tooling schedule --------------------------------------------------------------------------
+
+def test_tooling_schedule_lists_each_mould_in_both_contracts(example):
+    for document, buyer in (("sales_contract", "买方"), ("manufacturing_agreement", "委托方")):
+        text = flat(example[document])
+        assert "(1) NW-M-001: Injection mould, bottle lid, cavity A; location: Building 3, Fenghuang Industrial " \
+               "Zone, Fuyong, Shenzhen; photograph: NW-M-001.jpg; cost: USD 1,800.00." in text, document
+        assert "（1）NW-M-001：瓶盖注塑模具A；存放地点：深圳市宝安区福永街道凤凰工业区3栋；照片：NW-M-001.jpg；费用：美元1,800.00。" in text
+        assert "which name the Buyer, Northwind Home Goods LLC, as owner" in text
+        assert f"该字样载明{buyer}北风家居有限公司为所有权人" in text
+
+
+def test_ownership_marking_must_quote_the_buyers_legal_name(write_order):
+    result = run_cli("check", write_order({"tooling.marking": "Property of the buyer / 买方所有"}))
+    assert result.returncode == 2
+    assert "tooling.marking" in result.stderr and "legal name" in result.stderr
