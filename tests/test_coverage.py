@@ -32,6 +32,8 @@ COMPANIONS = {
     ("payment.method", "lc"): {"payment.balance_trigger": "letter_of_credit"},
     ("payment.method", "escrow"): {"payment.balance_trigger": "escrow"},
     ("payment.deposit_kind", "earnest"): {"payment.deposit_percent": 20},
+    ("payment.stage_trigger", "pp_sample_approval"): {"payment.stage_percent": 20},
+    ("payment.stage_trigger", "proof_of_materials"): {"payment.stage_percent": 20},
 }
 
 
@@ -121,8 +123,10 @@ DERIVED_INPUTS = {
     "total_amount": {"products", "currency"},
     "total_quantity": {"products"},
     "deposit_amount": {"products", "currency", "payment.deposit_percent"},
-    "balance_amount": {"products", "currency", "payment.deposit_percent"},
-    "balance_percent": {"payment.deposit_percent"},
+    "balance_amount": {"products", "currency", "payment.deposit_percent", "payment.stage_trigger",
+                       "payment.stage_percent"},
+    "balance_percent": {"payment.deposit_percent", "payment.stage_trigger", "payment.stage_percent"},
+    "stage_amount": {"products", "currency", "payment.stage_trigger", "payment.stage_percent"},
     "late_penalty_cap_amount": {"products", "currency", "delivery.late_penalty_cap_percent"},
     "term": set(),
     "party": set(),

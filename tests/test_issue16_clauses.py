@@ -169,7 +169,8 @@ def us_food(tmp_path_factory):
 def test_anti_bribery_sanctions_and_forced_labour_in_both_contracts(us_food):
     for document in ("sales_contract", "manufacturing_agreement"):
         text = flat(us_food[document])
-        assert "Article 7 of the Anti-Unfair Competition Law" in text and "《中华人民共和国反不正当竞争法》第七条" in text
+        assert "as commercial bribery prohibited by the Anti-Unfair Competition Law of the People's Republic of China" in text
+        assert "《中华人民共和国反不正当竞争法》及《中华人民共和国刑法》所禁止的商业贿赂行为" in text
         assert "商业贿赂" in text
         # the example buyer is in the US: the FCPA wording, not the UK Bribery Act's
         assert "the United States Foreign Corrupt Practices Act of 1977" in text and "美国《1977年反海外腐败法》" in text
@@ -294,3 +295,37 @@ def test_ownership_marking_must_quote_the_buyers_legal_name(write_order):
     result = run_cli("check", write_order({"tooling.marking": "Property of the buyer / 买方所有"}))
     assert result.returncode == 2
     assert "tooling.marking" in result.stderr and "legal name" in result.stderr
+
+
+# -- point 8: milestones and gates --------------------------------------------------------------------------
+
+def test_no_mass_production_before_the_pre_production_sample_is_approved(example):
+    text = flat(example["sales_contract"])
+    assert "The Seller shall not start mass production of a product line before the Buyer has approved its " \
+           "pre-production sample in writing." in text
+    assert "某一货物品项的产前样经买方书面确认前，卖方不得开始该品项的批量生产。" in text
+
+
+@pytest.mark.parametrize("trigger, en, zh", [
+    ("pp_sample_approval", "after the Buyer has approved the pre-production sample in writing", "买方书面确认产前样"),
+    ("proof_of_materials", "proof that it has bought and received at its factory the main materials", "已为货物采购主要原材料"),
+])
+def test_staged_payments_a_second_instalment_out_of_the_balance(tmp_path, write_order, trigger, en, zh):
+    changes = {"payment.stage_trigger": trigger, "payment.stage_percent": 20}
+    text = flat(build(tmp_path, changes, docs="sales_contract")["sales_contract"])
+    # USD 16,000.00: deposit 30 % = 4,800.00, second instalment 20 % = 3,200.00, balance 50 % = 8,000.00
+    assert "a second instalment of 20% of the Contract Price, namely USD 3,200.00" in text and en in text
+    assert "支付合同总价的20%作为第二期款，即美元3,200.00" in text and zh in text
+    assert "The balance of 50% of the Contract Price, namely USD 8,000.00" in text
+    assert "合同总价的50%，即美元8,000.00（大写：美元捌仟元整）为余款" in text
+    assert "并非定金" in text
+    # the risk rule: 30 % + 20 % is not above half; 40 % + 20 % is
+    import json
+    assert "milestones.staged_over_50" not in run_cli("check", write_order(changes), "--format", "json").stdout
+    over = json.loads(run_cli("check", write_order({**changes, "payment.deposit_percent": 40}), "--format", "json").stdout)
+    assert "milestones.staged_over_50" in [f["id"] for f in over["findings"]]
+
+
+def test_second_payment_must_leave_a_balance(write_order):
+    result = run_cli("check", write_order({"payment.stage_trigger": "pp_sample_approval", "payment.stage_percent": 70}))
+    assert result.returncode == 2 and "payment.stage_percent" in result.stderr

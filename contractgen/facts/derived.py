@@ -14,7 +14,7 @@ from ..core.errors import Problem
 from ..interview.definitions import Interview
 
 DERIVED_NAMES = frozenset({"lines", "total_amount", "total_quantity", "deposit_amount", "balance_percent",
-                           "balance_amount", "late_penalty_cap_amount", "label", "term", "party", "document", "work_overlap", "risk",
+                           "balance_amount", "late_penalty_cap_amount", "label", "term", "party", "document", "work_overlap", "risk", "stage_amount",
                            "tooling_daily_sum", "production_days"})
 # Derived values that are mappings, and the keys under them a clause may use (docs/formats.md).
 DERIVED_FIELDS = {
@@ -78,8 +78,14 @@ def derive(answers: dict, interview: Interview) -> dict:
         payment = answers.get("payment") or {}
         if "deposit_percent" in payment and "payment.deposit_percent" in asked:
             deposit = _percent_of(total, payment["deposit_percent"], currency)
-            out.update(deposit_amount=deposit, balance_percent=100 - payment["deposit_percent"],
-                       balance_amount=total - deposit)
+            # a staged second payment (payment.stage_trigger) comes out of the balance
+            staged = payment.get("stage_trigger") not in (None, "none") and "stage_percent" in payment
+            stage_percent = payment["stage_percent"] if staged else 0
+            stage = _percent_of(total, stage_percent, currency)
+            out.update(deposit_amount=deposit, balance_percent=100 - payment["deposit_percent"] - stage_percent,
+                       balance_amount=total - deposit - stage)
+            if staged:
+                out["stage_amount"] = stage
         cap = (answers.get("delivery") or {}).get("late_penalty_cap_percent")
         if cap is not None and "delivery.late_penalty_cap_percent" in asked:
             out["late_penalty_cap_amount"] = _percent_of(total, cap, currency)
