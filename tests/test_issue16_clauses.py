@@ -281,9 +281,18 @@ def test_shiac_notice_in_check_build_summary_and_manifest(tmp_path, write_order)
 
 # -- point 7: the tooling schedule --------------------------------------------------------------------------
 
-def test_tooling_schedule_lists_each_mould_in_both_contracts(example):
+MOULDS = [{"id": "NW-M-001", "description_en": "Injection mould, bottle lid, cavity A", "description_zh": "瓶盖注塑模具A",
+           "location": "Building 3, Fenghuang Industrial Zone, Fuyong, Shenzhen",
+           "location_zh": "深圳市宝安区福永街道凤凰工业区3栋", "photo": "NW-M-001.jpg", "cost": 1800},
+          {"id": "NW-F-001", "description_en": "Powder-coating fixture", "description_zh": "喷粉治具", "cost": 900}]
+
+
+def test_tooling_schedule_lists_each_mould_in_both_contracts(tmp_path):
+    built = build(tmp_path, {"moulds": MOULDS}, docs="sales_contract,manufacturing_agreement")
     for document, buyer in (("sales_contract", "买方"), ("manufacturing_agreement", "委托方")):
-        text = flat(example[document])
+        text = flat(built[document])
+        assert "(2) NW-F-001: Powder-coating fixture; location: the Seller's factory stated at the head of" in text
+        assert "（2）NW-F-001：喷粉治具；存放地点：本" in text and "照片：由" in text
         assert "(1) NW-M-001: Injection mould, bottle lid, cavity A; location: Building 3, Fenghuang Industrial " \
                "Zone, Fuyong, Shenzhen; photograph: NW-M-001.jpg; cost: USD 1,800.00." in text, document
         assert "（1）NW-M-001：瓶盖注塑模具A；存放地点：深圳市宝安区福永街道凤凰工业区3栋；照片：NW-M-001.jpg；费用：美元1,800.00。" in text
