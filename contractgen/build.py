@@ -30,6 +30,8 @@ from .core.progress import Progress
 from .core.yamlio import load_yaml_file
 from .documents.assembly import assemble
 from .documents.context import order_context
+from .documents.manifest import clause_notices
+from .documents.selection import select
 from .documents.model import Document
 from .interview.definitions import Interview, load_interview, merge_interviews
 from .library.clauses import LibraryClause, load_library
@@ -89,6 +91,26 @@ def assemble_set(data: Mapping, documents: Sequence[str], source: str = "answers
     order = order_context(data, interview_for(documents), source)
     library = load_library()
     return tuple(assemble(load_definition(name), order, library) for name in documents)
+
+
+def order_notices(data: Mapping, documents: Sequence[str], source: str = "answers") -> list[dict]:
+    """The notices ({clause, en, zh}) of the clauses these validated answers select in these documents,
+    each once: what `contractgen check` shows before anything is built (the build shows the same from
+    the documents' manifests)."""
+    order = order_context(data, interview_for(documents), source)
+    library = load_library()
+    selected = []
+    for name in documents:
+        definition = load_definition(name)
+        context = order.for_document(definition.term, definition.roles, definition.id)
+        selected += [clause for section in select(definition, library, context) for clause in section.clauses]
+    return clause_notices(selected)
+
+
+def set_notices(documents: Sequence[Document]) -> list[dict]:
+    """The notices the documents' manifests carry, each clause's once."""
+    seen = {n["clause"]: n for d in documents for n in d.manifest.get("notices", ())}
+    return list(seen.values())
 
 
 def assemble_mapping(raw, documents: Sequence[str], source: str) -> tuple[Answers, tuple[Document, ...]]:
@@ -201,7 +223,8 @@ def preview_clause(clause_id: str, answers_path: str | Path) -> Preview:
     definition = load_definition(documents[0])
     interview = interview_for(documents)
     answers = answers_from_mapping(load_yaml_file(answers_path), interview, str(answers_path))
-    context = order_context(answers.data, interview, str(answers_path)).for_document(definition.term)
+    context = order_context(answers.data, interview, str(answers_path)).for_document(
+        definition.term, definition.roles, definition.id)
     selected = clause.when is None or clause.when.evaluate(context)
     return Preview(clause, definition.id, selected, clause.render("en", context), clause.render("zh", context))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import textwrap
@@ -15,6 +16,7 @@ from .core.messages import message
 from .interview.definitions import available_interviews
 from .documents.manifest import tool_version
 from .core.progress import Progress
+from .core.text import Text
 from .render import LAYOUTS
 
 DEMO_ORDER = "houseware-tooling.yaml"
@@ -63,13 +65,25 @@ def _report_files(files) -> None:
         _print(f"  {status:9} {path}")
 
 
+# what the CLI adds around a clause's notice (the notice itself is clause data, EN and ZH)
+NOTICE = Text("Notice", "提示")
+
+
+def _print_notices(notices: list[dict], langs: tuple[str, ...]) -> None:
+    """A clause file's `notice` for each selected clause that has one (e.g. a forum clause that is not
+    the institution's official model clause), in the languages asked."""
+    for notice in notices:
+        for lang in langs:
+            _print(f"{getattr(NOTICE, lang)} ({notice['clause']}): {notice[lang]}")
+
+
 def _progress(documents: list[str], formats: list[str]) -> Progress:
     """One line per file made, on stderr (a bar on a terminal): stdout stays the list of files written."""
     return Progress(len(documents) * len(formats), sys.stderr, "files")
 
 
 def cmd_build(args) -> int:
-    from .build import build, resolve_documents
+    from .build import build, resolve_documents, set_notices
 
     documents = resolve_documents(args.docs)
     progress = _progress(documents, args.format)
@@ -81,6 +95,7 @@ def cmd_build(args) -> int:
     _warn_unknown(result.answers)
     _print(_say("built", n=len(result.documents), contract=result.documents[0].reference))
     _report_files(result.files)
+    _print_notices(set_notices(result.documents), ("en", "zh"))
     return 0
 
 
@@ -128,7 +143,7 @@ def cmd_interview(args) -> int:
 
 def cmd_check(args) -> int:
     from .answers.load import load_answers
-    from .build import interview_for, resolve_documents
+    from .build import interview_for, order_notices, resolve_documents
     from .risk.assess import assess
     from .risk.summary import summary_json, summary_text
 
@@ -138,10 +153,13 @@ def cmd_check(args) -> int:
     _warn_unknown(answers)
     assessment = assess(answers.data, interview)
     failed = bool(assessment.at_or_above(args.fail_on))
+    notices = order_notices(answers.data, documents, str(args.answers))
     if args.format == "json":
-        _print(summary_json(assessment, str(args.answers), documents, args.fail_on, failed))
+        record = json.loads(summary_json(assessment, str(args.answers), documents, args.fail_on, failed))
+        _print(json.dumps({**record, "notices": notices}, ensure_ascii=False, indent=2))
     else:
         _print(summary_text(assessment, str(args.answers), documents, args.lang))
+        _print_notices(notices, (args.lang,))
     return 3 if failed else 0
 
 

@@ -36,6 +36,8 @@ COMPANIONS = {
     ("payment.method", "lc"): {"payment.balance_trigger": "letter_of_credit"},
     ("payment.method", "escrow"): {"payment.balance_trigger": "escrow"},
     ("payment.deposit_kind", "earnest"): {"payment.deposit_percent": 20},
+    ("payment.stage_trigger", "pp_sample_approval"): {"payment.stage_percent": 20},
+    ("payment.stage_trigger", "proof_of_materials"): {"payment.stage_percent": 20},
 }
 # Folders whose YAML holds Chinese wording that must follow the glossary (beside the clause files).
 WORDING_FOLDERS = ("risk_rules", "templates", "interviews")

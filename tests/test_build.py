@@ -19,7 +19,7 @@ from conftest import DELETE, EXAMPLE, ROOT, docx_text, run_cli
 
 CIETAC_ZH = "凡因本合同引起的或与本合同有关的任何争议，均应提交中国国际经济贸易仲裁委员会，按照申请仲裁时该会现行有效的仲裁规则进行仲裁。仲裁裁决是终局的，对双方均有约束力。"
 CIETAC_EN = ("Any dispute arising from or in connection with this Contract shall be submitted to China International "
-             "Economic and Trade Arbitration Commission for arbitration")
+             "Economic and Trade Arbitration Commission (CIETAC) for arbitration")
 
 
 @pytest.fixture(scope="module")

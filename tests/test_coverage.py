@@ -68,7 +68,8 @@ def selections() -> list[tuple[str, dict[str, set[str]]]]:
             picked = {}
             for document in DOCUMENTS:
                 definition = load_definition(document)
-                context = order_context(answers.data, interview).for_document(definition.term)
+                context = order_context(answers.data, interview).for_document(definition.term, definition.roles,
+                                                                           definition.id)
                 picked[document] = {c.id for s in select(definition, library, context) for c in s.clauses}
             out.append((f"{path.stem} {changes}", picked))
     return out
@@ -115,10 +116,16 @@ DERIVED_INPUTS = {
     "total_amount": {"products", "currency"},
     "total_quantity": {"products"},
     "deposit_amount": {"products", "currency", "payment.deposit_percent"},
-    "balance_amount": {"products", "currency", "payment.deposit_percent"},
-    "balance_percent": {"payment.deposit_percent"},
+    "balance_amount": {"products", "currency", "payment.deposit_percent", "payment.stage_trigger",
+                       "payment.stage_percent"},
+    "balance_percent": {"payment.deposit_percent", "payment.stage_trigger", "payment.stage_percent"},
+    "stage_amount": {"products", "currency", "payment.stage_trigger", "payment.stage_percent"},
     "late_penalty_cap_amount": {"products", "currency", "delivery.late_penalty_cap_percent"},
     "term": set(),
+    "party": set(),
+    "document": set(),
+    "production_days": {"contract.date", "delivery.ship_by"},
+    "tooling_daily_sum": {"tooling", "products", "currency", "contract.date", "delivery.ship_by"},
     "work_overlap": {"communication", "contract.date"},
     # what facts/ reads for the verdict, the checklists and the charter (issue 15)
     "registration": {"supplier.uscc", "supplier.address_zh"},

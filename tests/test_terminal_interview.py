@@ -148,7 +148,7 @@ def docx_text(folder) -> str:
 
 def test_a_full_interview_with_wrong_answers_builds_what_was_typed(tmp_path):
     child = spawn(tmp_path, "sales_contract", "-o", "order.yaml")
-    child.expect(r"── Section 1 of 14: Contract details ──")
+    child.expect(r"── Section 1 of 18: Contract details ──")
     prompted = drive(child, ANSWERS)
 
     assert "quality.inspection_level" in prompted  # shown: the inspection is by a third party
@@ -225,7 +225,7 @@ def test_ctrl_c_saves_the_answers_and_resume_finishes(tmp_path):
 
 def test_chinese_prompts(tmp_path):
     child = spawn(tmp_path, "sales_contract", "--lang", "zh", "-o", "order.yaml")
-    child.expect("── 第1部分（共14部分）：合同基本信息 ──")
+    child.expect("── 第1部分（共18部分）：合同基本信息 ──")
     child.expect("合同编号")
     child.expect(PROMPT)
     child.sendline("?")

@@ -54,21 +54,23 @@ def _country(code: str) -> Text:
 
 
 # The party block defines the buyer's Chinese name once, when the order gives one; the clauses then say
-# 买方. Without one, the Chinese uses the English legal name everywhere (answers/chinese.py).
+# 买方 (or what the document calls the buyer). Without one, the Chinese uses the English legal name
+# everywhere (answers/chinese.py).
 DEFINED_NAME = Text("%(name_en)s", "%(name_zh)s（英文名称：%(name_en)s，以下简称“%(role)s”）")
 
 
-def _buyer_name(buyer: dict, defined: bool) -> Text:
+def _buyer_name(buyer: dict, role: Text, defined: bool) -> Text:
     name = Text(buyer.get("name_en", ""), buyer.get("name_zh", ""))
     if not defined or not name.zh or not name.en or name.zh == name.en:
         return name
-    values = {"name_en": name.en, "name_zh": name.zh, "role": labels.LABELS["party.buyer"].zh}
+    values = {"name_en": name.en, "name_zh": name.zh, "role": role.zh}
     return Text(DEFINED_NAME.en % values, DEFINED_NAME.zh % values)
 
 
-def parties(answers: dict, defined: bool = True) -> tuple[Party, ...]:
-    """The party block; `defined`: the buyer's Chinese name with its definition (the signature block
-    repeats the plain names)."""
+def parties(answers: dict, roles: tuple[Text, Text] | None = None, defined: bool = True) -> tuple[Party, ...]:
+    """The party block, each party under the role the document gives it (买方 / 委托方); `defined`: the
+    buyer's Chinese name with its definition (the signature block repeats the plain names)."""
+    buyer_role, seller_role = roles or (labels.LABELS["party.buyer"], labels.LABELS["party.seller"])
     buyer, supplier = answers.get("buyer") or {}, answers.get("supplier") or {}
     buyer_details = [_labelled("party.country", _country(buyer["country"]))] if buyer.get("country") else []
     if buyer.get("representative"):
@@ -84,9 +86,9 @@ def parties(answers: dict, defined: bool = True) -> tuple[Party, ...]:
     if contact_line.en:
         supplier_details.append(_labelled("party.contact", contact_line))
     return (
-        Party(labels.LABELS["party.buyer"], _buyer_name(buyer, defined),
+        Party(buyer_role, _buyer_name(buyer, buyer_role, defined),
               Text(buyer.get("address_en", ""), buyer.get("address_zh", "")), tuple(buyer_details)),
-        Party(labels.LABELS["party.seller"], Text(supplier.get("name_en", ""), supplier.get("name_zh", "")),
+        Party(seller_role, Text(supplier.get("name_en", ""), supplier.get("name_zh", "")),
               Text(supplier.get("address_en", ""), supplier.get("address_zh", "")), tuple(supplier_details)),
     )
 
@@ -331,7 +333,7 @@ def heading_lines(answers: dict) -> tuple[Text, ...]:
 
 
 def assemble(definition: DocumentDefinition, order: OrderContext, library: ClauseLibrary) -> Document:
-    answers, context = order.answers, order.for_document(definition.term)
+    answers, context = order.answers, order.for_document(definition.term, definition.roles, definition.id)
     kept = []
     for selected in select(definition, library, context):
         unknown = [name for name in selected.tables if name not in TABLES]
@@ -356,9 +358,10 @@ def assemble(definition: DocumentDefinition, order: OrderContext, library: Claus
         heading = (numbered_heading if definition.headings == "numbered" else article_heading)(
             number, selected.definition.title)
         sections.append(Section(number, heading, tuple(clauses), products, tables))
-    party_list = parties(answers)
-    signature_block = {"parties": lambda: signatories(parties(answers, defined=False)),
-                       "acknowledgement": lambda: acknowledgement_signatories(parties(answers, defined=False)),
+    party_list = parties(answers, definition.roles)
+    plain = lambda: parties(answers, definition.roles, defined=False)  # noqa: E731
+    signature_block = {"parties": lambda: signatories(plain()),
+                       "acknowledgement": lambda: acknowledgement_signatories(plain()),
                        "buyer_check": lambda: checker_signatories(answers)}[definition.signatures]
     contract = answers.get("contract") or {}
     return check_document(Document(

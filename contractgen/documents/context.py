@@ -1,7 +1,8 @@
 """One order's context, computed once and shared by every document of its set: the validated answers,
 the derived values (facts/derived.py) and the pre-deposit assessment (risk/). A document adds only
-`term`, what it calls itself (`this {{ term.en }}` / `本{{ term.zh }}`), so one clause serves every
-document."""
+`term`, what it calls itself (`this {{ term.en }}` / `本{{ term.zh }}`), and `party`, what it calls the
+parties (`{{ party.seller.zh }}`: 卖方, or 受托方 in the manufacturing agreement), so one clause serves
+every document."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,15 @@ class OrderContext:
     assessment: Assessment
     values: Mapping  # what clause text and tables see: answers, derived values and `risk`
 
-    def for_document(self, term: Text) -> dict:
-        return {**self.values, "term": {"en": term.en, "zh": term.zh}}
+    def for_document(self, term: Text, roles: tuple[Text, Text] | None = None, document: str | None = None) -> dict:
+        buyer, seller = roles or DEFAULT_ROLES
+        named = {"document": document} if document else {}  # which document: the NNN's own forum
+        return {**self.values, **named, "term": {"en": term.en, "zh": term.zh},
+                "party": {"buyer": {"en": buyer.en, "zh": buyer.zh}, "seller": {"en": seller.en, "zh": seller.zh}}}
+
+
+# what a document calls the parties unless its definition says otherwise (templates/<doc>.yaml `parties`)
+DEFAULT_ROLES = (Text("Buyer", "买方"), Text("Seller", "卖方"))
 
 
 _COMPUTED = message("expected.not_computed", "no answer of this name (it is a computed value)")

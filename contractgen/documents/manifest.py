@@ -36,7 +36,7 @@ def answers_sha256(answers: dict) -> str:
 
 
 def document_manifest(document: str, answers: dict, clauses: list[LibraryClause], library_sha256: str) -> dict:
-    return {
+    manifest = {
         "tool": "contractgen",
         "tool_version": tool_version(),
         "document": document,
@@ -44,3 +44,16 @@ def document_manifest(document: str, answers: dict, clauses: list[LibraryClause]
         "library_sha256": library_sha256,
         "clauses": [{"id": c.id, "version": c.version, "sha256": c.sha256} for c in clauses],
     }
+    notices = clause_notices(clauses)
+    if notices:  # what the user was told about this document's clauses (a clause file's `notice`)
+        manifest["notices"] = notices
+    return manifest
+
+
+def clause_notices(clauses) -> list[dict]:
+    """The notices of these clauses, each once, in clause order: {clause, en, zh}."""
+    seen: dict[str, dict] = {}
+    for clause in clauses:
+        if clause.notice is not None and clause.id not in seen:
+            seen[clause.id] = {"clause": clause.id, "en": clause.notice.en, "zh": clause.notice.zh}
+    return list(seen.values())

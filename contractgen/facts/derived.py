@@ -21,7 +21,8 @@ from ..core.text import Text
 from ..interview.definitions import Interview
 
 DERIVED_NAMES = frozenset({"lines", "total_amount", "total_quantity", "deposit_amount", "balance_percent",
-                           "balance_amount", "late_penalty_cap_amount", "label", "term", "work_overlap", "risk",
+                           "balance_amount", "late_penalty_cap_amount", "label", "term", "party", "document",
+                           "work_overlap", "risk", "stage_amount", "tooling_daily_sum", "production_days",
                            "registration", "calendar", "compliance", "inspection_plan"})
 # Derived values that are mappings, and the keys under them a clause may use (docs/formats.md).
 DERIVED_FIELDS = {
@@ -96,11 +97,18 @@ def derive(answers: dict, interview: Interview) -> dict:
         payment = answers.get("payment") or {}
         if "deposit_percent" in payment and "payment.deposit_percent" in asked:
             deposit = _percent_of(total, payment["deposit_percent"], currency)
-            out.update(deposit_amount=deposit, balance_percent=100 - payment["deposit_percent"],
-                       balance_amount=total - deposit)
+            # a staged second payment (payment.stage_trigger) comes out of the balance
+            staged = payment.get("stage_trigger") not in (None, "none") and "stage_percent" in payment
+            stage_percent = payment["stage_percent"] if staged else 0
+            stage = _percent_of(total, stage_percent, currency)
+            out.update(deposit_amount=deposit, balance_percent=100 - payment["deposit_percent"] - stage_percent,
+                       balance_amount=total - deposit - stage)
+            if staged:
+                out["stage_amount"] = stage
         cap = (answers.get("delivery") or {}).get("late_penalty_cap_percent")
         if cap is not None and "delivery.late_penalty_cap_percent" in asked:
             out["late_penalty_cap_amount"] = _percent_of(total, cap, currency)
+    out.update(_tooling_daily(answers, asked, out, currency))
     overlap = work_overlap(answers) if "communication.buyer_time_zone" in asked else None
     if overlap is not None:
         out["work_overlap"] = overlap
@@ -164,6 +172,27 @@ def _order_facts(answers: dict, asked: set[str]) -> dict:
 def _span(first: dt.date, last: dt.date) -> Text:
     start, end = date_text(first), date_text(last)
     return Text(f"{start.en} – {end.en}", f"{start.zh}至{end.zh}")
+def _tooling_daily(answers: dict, asked: set, out: dict, currency: str | None) -> dict:
+    """`production_days`: contract date to latest shipment date; `tooling_daily_sum`: what the supplier
+    pays for each day it keeps buyer-owned tooling past the return deadline. The answer
+    tooling.non_return_daily when given; otherwise tied to the buyer's loss, not to the tool's price:
+    the order's value over its production days (what a day without the tooling costs the buyer in
+    output), rounded to the currency's minor unit. Absent when neither can be had (a manufacturing
+    agreement built alone has no order)."""
+    found: dict = {}
+    contract_date = (answers.get("contract") or {}).get("date")
+    ship_by = (answers.get("delivery") or {}).get("ship_by")
+    if "delivery.ship_by" in asked and isinstance(contract_date, dt.date) and isinstance(ship_by, dt.date) \
+            and ship_by > contract_date:
+        found["production_days"] = (ship_by - contract_date).days
+    tooling = answers.get("tooling") if "tooling.owner" in asked else None
+    if not isinstance(tooling, dict) or tooling.get("owner") != "buyer":
+        return found
+    if tooling.get("non_return_daily") is not None:
+        found["tooling_daily_sum"] = Decimal(tooling["non_return_daily"])
+    elif currency and "total_amount" in out and found.get("production_days"):
+        found["tooling_daily_sum"] = round_money(out["total_amount"] / found["production_days"], currency)
+    return found
 
 
 def _clock(text: str) -> dt.time:

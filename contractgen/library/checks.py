@@ -39,6 +39,10 @@ def is_provided(path: str, answers: frozenset[str], choices: frozenset[str]) -> 
         return field.split(".")[0] in LINE_FIELDS or f"products[].{field}" in answers
     if root == "term":
         return path in ("term.en", "term.zh")
+    if root == "document":
+        return path == "document"
+    if root == "party":
+        return path in {f"party.{role}.{lang}" for role in ("buyer", "seller") for lang in ("en", "zh")}
     if root in DERIVED_FIELDS and path.startswith(root + "."):
         return re.split(r"[.\[]", path.removeprefix(root + "."), maxsplit=1)[0] in DERIVED_FIELDS[root]
     if root in DERIVED_NAMES:

@@ -44,6 +44,10 @@ CLAUSE_SCHEMA = {
     "alternatives": _ids,
     "text": _bilingual,
     "notes": {"type": "string", "nullable": True},
+    # a warning the user must see whenever the clause is selected (`check`, the build summary, the
+    # manifest): e.g. a forum clause that is not the institution's official model clause
+    "notice": {"type": "dict", "schema": {"en": {"type": "string", "required": True, "empty": False},
+                                          "zh": {"type": "string", "required": True, "empty": False}}},
 }
 
 # One environment for all clause text: sandboxed, StrictUndefined (a missing answer is an error, never a
@@ -81,6 +85,7 @@ class LibraryClause:
     file: str
     sha256: str = field(compare=False)
     templates: tuple[Template | None, Template | None] = field(compare=False, repr=False)
+    notice: Text | None = field(default=None, compare=False)  # shown to the user whenever it is selected
 
     @property
     def topic(self) -> str:
@@ -171,7 +176,8 @@ def read_clause(path: Path, folder: Path, problems: list[LintProblem]) -> Librar
         id=cid, version=raw["version"], status=raw["status"], title=title,
         applies_to=tuple(raw["applies_to"]), when=when, requires=tuple(raw.get("requires") or ()),
         excludes=tuple(raw.get("excludes") or ()), alternatives=tuple(raw.get("alternatives") or ()),
-        text=text, notes=raw.get("notes") or "", file=where, sha256=text_sha256(title, text), templates=templates)
+        text=text, notes=raw.get("notes") or "", file=where, sha256=text_sha256(title, text), templates=templates,
+        notice=Text(raw["notice"]["en"], raw["notice"]["zh"]) if raw.get("notice") else None)
 
 
 def read_library(folder: Path | None = None) -> tuple[ClauseLibrary, list[LintProblem]]:

@@ -29,6 +29,9 @@ class DocumentDefinition:
     term: Text = Text("Contract", "合同")  # what the document calls itself: "this Contract" / "本合同"
     signatures: str = "parties"  # the signature block: one of SIGNATURES
     headings: str = "articles"  # "articles": Article 3 / 第三条; "numbered": 3. / 三、 (a checklist)
+    # what the document calls the parties, buyer first: the manufacturing agreement's Chinese says
+    # 委托方 / 受托方 (a contract for work, Civil Code Art. 770); None: the usual Buyer / Seller labels
+    roles: tuple[Text, Text] | None = None
 
 
 # What goes under a document (the assembler builds it, the renderers draw it):
@@ -77,8 +80,13 @@ def load_definition(name: str, folder: Path | None = None) -> DocumentDefinition
     headings = raw.get("headings", DocumentDefinition.headings)
     if headings not in HEADINGS:
         raise LibraryError(f"{where}: headings must be one of {', '.join(HEADINGS)}, found {headings!r}")
+    roles = None
+    if "parties" in raw:
+        named = raw["parties"] if isinstance(raw["parties"], dict) else {}
+        roles = (_text(named.get("buyer"), f"{where}: parties.buyer"),
+                 _text(named.get("seller"), f"{where}: parties.seller"))
     return DocumentDefinition(name, _text(raw.get("title"), f"{where}: title"), str(raw.get("interview", name)),
-                              tuple(sections), where, term, signatures, headings)
+                              tuple(sections), where, term, signatures, headings, roles)
 
 
 def available_documents(folder: Path | None = None) -> list[str]:
