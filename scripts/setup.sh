@@ -10,6 +10,8 @@ command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 fc-list 2>/dev/null | grep -q "Noto Serif CJK" || need_apt+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -q "Liberation Serif" || need_apt+=(fonts-liberation2)
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)  # `contractgen verify` reads scans
+tesseract --list-langs 2>/dev/null | grep -qx chi_sim || need_apt+=(tesseract-ocr-chi-sim)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)  # the browser tests of `contractgen serve`
 [ -d /usr/share/zoneinfo ] || need_apt+=(tzdata)  # zoneinfo: working-hour overlap in the communication charter
 if [ ${#need_apt[@]} -gt 0 ]; then
