@@ -4,6 +4,7 @@ parties' names, codes and bank account, then the forum and seat, then the rest; 
 to the Chinese whose English is unchanged first (the Chinese prevails)."""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 from ..core.text import Text
@@ -15,6 +16,8 @@ SURE_ENOUGH = 85.0  # OCR confidence at and above which a word read is taken as 
 SHORT = 3  # tokens: an unsure OCR misreading is at most this long
 MISSING_SHARE = 0.6  # of an article's reference text absent: the article is missing
 CONTEXT = {"zh": 12, "en": 6}  # tokens of reference shown around a change
+MIN_MOVE = {"zh": 4, "en": 6}  # characters: a shorter passage found elsewhere is not taken as moved
+MOVE_PASSES = 3
 CATEGORIES = ("missing", "number", "party", "forum", "text")
 FORUM_CLAUSES = ("dispute.", "governing_law.")
 # Answers whose change is a change of party: names, codes, the bank account.
@@ -64,12 +67,12 @@ def compare(reference: list[Line], returned: list[Line], running: list[str], ans
         raw = Alignment(lang, ours[lang], theirs[lang], opcodes([t.text for t in ours[lang]],
                                                                [t.text for t in theirs[lang]]))
         alignments[lang] = Alignment(lang, ours[lang], theirs[lang], _widened(raw))
-    hunks = _without_moves([(lang, op) for lang, a in alignments.items() for op in a.opcodes if op[0] != "equal"],
-                           alignments)
-    findings = [_finding(lang, op, alignments[lang], answers) for lang, op in hunks]
+    hunks = [(lang, op) for lang, a in alignments.items() for op in a.opcodes if op[0] != "equal"]
+    moved = {lang: _moved(a, [op for hunk_lang, op in hunks if hunk_lang == lang]) for lang, a in alignments.items()}
+    findings = [f for lang, op in hunks if (f := _finding(lang, op, alignments[lang], answers, moved[lang]))]
     changed_en = {f.where for f in findings if f.lang == "en"}
     findings = [_with(f, zh_only=f.lang == "zh" and f.where not in changed_en) for f in findings]
-    findings += _missing_articles(alignments)
+    findings += _missing_articles(alignments, moved)
     confirmed = sorted((f for f in findings if f.confirmed), key=Finding.rank)
     return Comparison(tuple(confirmed), tuple(f for f in findings if not f.confirmed), alignments)
 
@@ -78,25 +81,28 @@ def _with(finding: Finding, **changes) -> Finding:
     return Finding(**{**finding.__dict__, **changes})
 
 
-def _without_moves(hunks: list[tuple[str, Opcode]], alignments: dict[str, Alignment]) -> list[tuple[str, Opcode]]:
-    """A passage removed in one place and added, the same, in another is text the reader met in another
-    order (two columns read across a page, a line taken for the other language): no change."""
-    def text(lang, op, side):
-        a = alignments[lang]
-        chosen = a.reference[op[1]:op[2]] if side == "reference" else a.returned[op[3]:op[4]]
-        return "".join(t.text for t in chosen)
-
-    removed = {}
-    for index, (lang, op) in enumerate(hunks):
-        if op[0] == "delete":
-            removed.setdefault(text(lang, op, "reference"), []).append(index)
-    cancelled = set()
-    for index, (lang, op) in enumerate(hunks):
-        if op[0] == "insert":
-            same = [i for i in removed.get(text(lang, op, "returned"), []) if i not in cancelled]
-            if same:
-                cancelled.update((index, same[0]))
-    return [hunk for index, hunk in enumerate(hunks) if index not in cancelled]
+def _moved(a: Alignment, hunks: list[Opcode]) -> tuple[set[int], set[int]]:
+    """The tokens removed in one place and added, the same, in another: text the reader met in another
+    order (a heading read with its column, a table read across its rows, a line taken for the other
+    language), not a change. A match must be long enough to be more than chance (MIN_MOVE characters);
+    a few passes catch moves that cross each other."""
+    removed = [k for _, i1, i2, _, _ in hunks for k in range(i1, i2)]
+    added = [k for _, _, _, j1, j2 in hunks for k in range(j1, j2)]
+    ours, theirs = set(), set()
+    for _ in range(MOVE_PASSES):
+        matcher = difflib.SequenceMatcher(None, [a.reference[k].text for k in removed],
+                                          [a.returned[k].text for k in added], autojunk=False)
+        found = False
+        for x, y, size in matcher.get_matching_blocks():
+            if size and sum(len(a.reference[k].text) for k in removed[x:x + size]) >= MIN_MOVE[a.lang]:
+                ours.update(removed[x:x + size])
+                theirs.update(added[y:y + size])
+                found = True
+        if not found:
+            break
+        removed = [k for k in removed if k not in ours]
+        added = [k for k in added if k not in theirs]
+    return ours, theirs
 
 
 def _is_number(text: str) -> bool:
@@ -153,9 +159,13 @@ def _widened(a: Alignment) -> list[Opcode]:
     return out
 
 
-def _finding(lang: str, op: Opcode, a: Alignment, answers: dict) -> Finding:
+def _finding(lang: str, op: Opcode, a: Alignment, answers: dict, moved: tuple[set[int], set[int]]) -> Finding | None:
     tag, i1, i2, j1, j2 = op
-    ours, theirs = a.reference[i1:i2], a.returned[j1:j2]
+    ours = [a.reference[k] for k in range(i1, i2) if k not in moved[0]]
+    theirs = [a.returned[k] for k in range(j1, j2) if k not in moved[1]]
+    if not ours and not theirs:
+        return None
+    tag = "replace" if ours and theirs else "delete" if ours else "insert"
     anchor = a.reference[min(i1, len(a.reference) - 1)] if a.reference else None
     where = anchor.where if anchor and anchor.where else Where(0, Text("", ""))
     page = theirs[0].page if theirs else (a.returned[min(j1, len(a.returned) - 1)].page if a.returned else 0)
@@ -215,7 +225,7 @@ def _touches_party(a: Alignment, i1: int, i2: int, answers: dict) -> bool:
     return False
 
 
-def _missing_articles(alignments: dict[str, Alignment]) -> list[Finding]:
+def _missing_articles(alignments: dict[str, Alignment], moved: dict[str, tuple[set[int], set[int]]]) -> list[Finding]:
     total: dict[int, int] = {}
     gone: dict[int, int] = {}
     first: dict[int, tuple[Where, int]] = {}
@@ -226,7 +236,7 @@ def _missing_articles(alignments: dict[str, Alignment]) -> list[Finding]:
                 first.setdefault(token.where.article, (token.where, index))
         for tag, i1, i2, _, _ in a.opcodes:
             if tag in ("delete", "replace"):
-                for token in a.reference[i1:i2]:
+                for token in (a.reference[k] for k in range(i1, i2) if k not in moved[a.lang][0]):
                     if token.where and token.where.article > 0:
                         gone[token.where.article] = gone.get(token.where.article, 0) + 1
     out = []

@@ -33,7 +33,7 @@ def _segments(a: Alignment) -> dict[Where, list[tuple[str, str]]]:
     for tag, i1, i2, j1, j2 in a.opcodes:
         for token in a.reference[i1:i2]:
             add(token.where, "" if tag == "equal" else "del", token.text)
-        if j2 > j1:
+        if tag != "equal" and j2 > j1:
             anchor = a.reference[max(i1 - 1, 0)].where if a.reference else None
             for token in a.returned[j1:j2]:
                 add(anchor, "ins", token.text)

@@ -68,8 +68,8 @@ _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "「": '"
                        "】": ")", "—": "-", "–": "-", "‐": "-", "‑": "-", "−": "-", "。": ".", "、": ",",
                        "·": ".", "•": ".", "@": "®"})
 # A Chinese list item's number, （一） … （十二）: numbering the renderer computes, and what OCR misreads
-# most ("(=)" for （二）); it is dropped from the start of a line on both sides.
-_ENUMERATOR = re.compile(r"^\([一二三四五六七八九十=]{1,3}\)")
+# most ("(=)" for （二）); it is dropped on both sides.
+_ENUMERATOR = re.compile(r"\(\s?[一二三四五六七八九十=]{1,3}\s?\)")
 _LATIN = re.compile(r"[A-Za-z]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -78,20 +78,12 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
-def language(piece: str) -> str | None:
-    """zh for Chinese, en for Latin letters, None for digits and punctuation (they go with their neighbour)."""
-    if _CJK.search(piece):
-        return "zh"
-    return "en" if _LATIN.search(piece) else None
-
-
-def pieces(text: str) -> list[str]:
-    """A line cut where Chinese characters meet anything else, so each piece is of one language however the
-    reader spaced it (a PDF's "代码：BKCH…" and OCR's "代码 : BKCH…" give the same pieces)."""
-    return [p for p in _SCRIPT_RUN.findall(text) if p.strip()]
-
-
-_SCRIPT_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\s]+")
+def language(text: str) -> str:
+    """A line is Chinese when its Chinese characters are at least half as many as its Latin letters (a
+    character says about what two letters do). Whole lines, not pieces: a line comes from one column, so
+    a name in the other script stays in its sentence."""
+    chinese = len(_CJK.findall(text))
+    return "zh" if chinese and chinese * 2 >= len(_LATIN.findall(text)) else "en"
 
 
 def running_lines(document_title: Text, reference: str, labels: dict[str, Text]) -> list[str]:
@@ -125,31 +117,39 @@ def drop_running_lines(lines: list[Line], running: list[str], edge: int = 3) -> 
 
 
 def streams(lines: list[Line]) -> dict[str, list[Token]]:
-    """One token stream per language, each in reading order: Chinese pieces by character, the rest by
-    word; a number or sign goes with the piece before it on its line (30% in 支付合同总价的30%作为 is
-    Chinese). Two columns read across the page, or one after the other, give the same two streams. A
-    word a hyphen broke at the end of a line is joined again."""
+    """One token stream per language, each in reading order: a Chinese line by character, an English
+    line by word. A word a hyphen broke at the end of a line is joined again."""
     out: dict[str, list[Token]] = {"en": [], "zh": []}
     broken = None  # the EN token ending the previous line with a hyphen ("manu-")
     for item in lines:
-        words = [(normalise(w.text), w.confidence) for w in item.words]
-        if words and _CJK.search(words[0][0]):
-            words[0] = (_ENUMERATOR.sub("", words[0][0]), words[0][1])
-        cut = [(p, confidence) for text, confidence in words for p in pieces(text)]
-        langs = [language(p) for p, _ in cut]
-        known = [lang for lang in langs if lang]
-        current = known[0] if known else "en"
-        for index, (piece, confidence) in enumerate(cut):
-            lang = langs[index] or current
-            current = lang
-            stream = out[lang]
-            for part in tokens(piece, lang):
-                if lang == "en" and broken is not None and stream and stream[-1] is broken and part[:1].islower():
+        words = _without_enumerators([Word(normalise(w.text), w.confidence) for w in item.words])
+        lang = language(" ".join(w.text for w in words))
+        stream = out[lang]
+        for word in words:
+            for part in tokens(word.text, lang):
+                if broken is not None and stream and stream[-1] is broken and part[:1].islower():
                     part = stream.pop().text[:-1] + part
-                stream.append(Token(part, confidence, item.page, item.where))
+                stream.append(Token(part, word.confidence, item.page, item.where))
                 broken = None
-        last = out["en"][-1] if out["en"] else None
-        if last is not None and last.page == item.page and len(last.text) > 1 and last.text.endswith("-") \
-                and cut and (langs[-1] or current) == "en":
-            broken = last
+        if lang == "en" and words and len(stream[-1].text) > 1 and stream[-1].text.endswith("-"):
+            broken = stream[-1]
     return out
+
+
+def _without_enumerators(words: list[Word]) -> list[Word]:
+    """The line's words with Chinese list numbers taken out, however OCR spaced them ("( 二 )")."""
+    text = " ".join(w.text for w in words)
+    if not _ENUMERATOR.search(text):
+        return words
+    kept, position = [], 0
+    spans = [m.span() for m in _ENUMERATOR.finditer(text)]
+    for word in words:
+        start, end = position, position + len(word.text)
+        position = end + 1
+        inside = [(max(a, start), min(b, end)) for a, b in spans if a < end and b > start]
+        rest = word.text
+        for a, b in sorted(inside, reverse=True):
+            rest = rest[:a - start] + rest[b - start:]
+        if rest:
+            kept.append(Word(rest, word.confidence))
+    return kept
