@@ -32,9 +32,10 @@ from .documents.assembly import assemble
 from .documents.context import order_context
 from .documents.manifest import clause_notices
 from .documents.selection import select
+from .documents.manifest import canonical_json
 from .documents.model import Document
 from .interview.definitions import Interview, load_interview, merge_interviews
-from .library.clauses import LibraryClause, load_library
+from .library.clauses import ClauseLibrary, LibraryClause, load_library
 from .library.definitions import available_documents, load_definition
 from .render import LAYOUTS
 from .risk.assess import Assessment
@@ -86,10 +87,13 @@ def assess_mapping(raw, documents: Sequence[str] = DEFAULT_DOCUMENTS, source: st
 
 # -- assemble: answers → documents ---------------------------------------------------------------------
 
-def assemble_set(data: Mapping, documents: Sequence[str], source: str = "answers") -> tuple[Document, ...]:
-    """Validated answers → one Document per name. The order's context is computed once for the set."""
+def assemble_set(data: Mapping, documents: Sequence[str], source: str = "answers",
+                 library: ClauseLibrary | None = None) -> tuple[Document, ...]:
+    """Validated answers → one Document per name. The order's context is computed once for the set.
+    `library`: another clause library than the bundled one (`verify --library`: the one a contract was
+    built with)."""
     order = order_context(data, interview_for(documents), source)
-    library = load_library()
+    library = library or load_library()
     return tuple(assemble(load_definition(name), order, library) for name in documents)
 
 
@@ -143,10 +147,11 @@ def check_formats(formats: Sequence[str], layout: str) -> None:
 
 
 def set_files(documents: Sequence[Document], rendered: dict[str, dict[str, bytes]], layout: str, folder: Path,
-              previous: bool = True) -> tuple[dict[Path, bytes], frozenset[Path]]:
+              previous: bool = True, answers: Mapping | None = None) -> tuple[dict[Path, bytes], frozenset[Path]]:
     """The rendered set (render_all) and each document's audit manifest, as {path in `folder`: bytes}; and
     the manifests that only extend the one already in `folder` (see manifest_json). `previous=False`
-    for a set that is not written to `folder` (the web page's downloads)."""
+    for a set that is not written to `folder` (the web page's downloads). The validated `answers` go in
+    each manifest file, so `contractgen verify` can rebuild the document from the manifest alone."""
     files: dict[Path, bytes] = {}
     updates: set[Path] = set()
     for document in documents:
@@ -156,13 +161,14 @@ def set_files(documents: Sequence[Document], rendered: dict[str, dict[str, bytes
             files[folder / f"{stem}.{fmt}"] = data
             outputs[f"{stem}.{fmt}"] = hashlib.sha256(data).hexdigest()
         path = folder / f"{stem}.manifest.json"
-        files[path], extends = manifest_json(path if previous else None, document, layout, outputs)
+        files[path], extends = manifest_json(path if previous else None, document, layout, outputs, answers)
         if extends:
             updates.add(path)
     return files, frozenset(updates)
 
 
-def manifest_json(path: Path | None, document: Document, layout: str, outputs: dict[str, str]) -> tuple[bytes, bool]:
+def manifest_json(path: Path | None, document: Document, layout: str, outputs: dict[str, str],
+                  answers: Mapping | None = None) -> tuple[bytes, bool]:
     """The audit manifest beside the outputs, and whether it only extends the one already at `path`.
     Files of other formats built earlier from the same answers and library stay listed, so building
     DOCX then Markdown does not conflict."""
@@ -177,14 +183,17 @@ def manifest_json(path: Path | None, document: Document, layout: str, outputs: d
     except (OSError, ValueError, AttributeError):
         pass
     record = {"manifest": document.manifest, "layout": layout, "files": dict(sorted(outputs.items()))}
+    if answers is not None:
+        record["answers"] = json.loads(canonical_json(answers))
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), extends
 
 
 def build_files(raw, documents: Sequence[str], formats: Sequence[str], layout: str, source: str) -> dict[str, bytes]:
     """{file name: bytes} of the set as `contractgen build` writes it into an empty folder."""
     check_formats(formats, layout)
-    _, docs = assemble_mapping(raw, resolve_documents(documents), source)
-    files, _ = set_files(docs, render_all(docs, formats, layout), layout, Path(), previous=False)
+    answers, docs = assemble_mapping(raw, resolve_documents(documents), source)
+    files, _ = set_files(docs, render_all(docs, formats, layout), layout, Path(), previous=False,
+                         answers=answers.data)
     return {path.name: data for path, data in files.items()}
 
 
@@ -201,7 +210,8 @@ def build(answers_path: str | Path, documents: Sequence[str], formats: Sequence[
           force: bool = False, progress: Progress | None = None) -> BuildResult:
     check_output_options(formats, layout, outdir)
     answers, docs = assemble_documents(answers_path, resolve_documents(documents))
-    files, updates = set_files(docs, render_all(docs, formats, layout, progress), layout, outdir)
+    files, updates = set_files(docs, render_all(docs, formats, layout, progress), layout, outdir,
+                               answers=answers.data)
     return BuildResult(answers, docs, write_files(files, force, updates))
 
 

@@ -1,5 +1,6 @@
 """The `contractgen` command. Maps every failure to an exit code: 0 ok, 1 internal or library fault,
-2 bad input (validation, usage, a file that would be overwritten); no traceback unless --debug."""
+2 bad input (validation, usage, a file that would be overwritten), 3 `check` found a risk at --fail-on,
+4 `verify` found the returned contract differs; no traceback unless --debug."""
 from __future__ import annotations
 
 import argparse
@@ -246,6 +247,44 @@ def cmd_clauses_lint(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    from .core.output import write_files
+    from .verify.redline import redline_docx
+    from .verify.report import report_json, report_text
+    from .verify.run import EXIT_DIFFERS, verify
+
+    result = verify([Path(p) for p in args.returned], Path(args.against) if args.against else None,
+                    Path(args.answers) if args.answers else None, args.doc, args.layout,
+                    Path(args.library) if args.library else None)
+    if args.redline:
+        files = write_files({Path(args.redline): redline_docx(result)}, args.force)
+        for path, status in files:
+            print(f"redline {status}: {path}", file=sys.stderr)
+    _print(report_json(result) if args.format == "json" else report_text(result))
+    return 0 if result.matches else EXIT_DIFFERS
+
+
+def cmd_clauses_impact(args) -> int:
+    from .audit.impact import impact, impact_csv, impact_json, impact_text
+
+    found, problems = impact(args.clause, [Path(f) for f in args.folders])
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if args.format == "csv":
+        sys.stdout.write(impact_csv(found))
+    else:
+        _print(impact_json(args.clause, found) if args.format == "json" else impact_text(args.clause, found))
+    return 0
+
+
+def cmd_clauses_diff(args) -> int:
+    from .audit.diff import diff_json, diff_libraries, diff_text
+
+    result = diff_libraries(args.old, args.new)
+    _print(diff_json(result) if args.format == "json" else diff_text(result))
+    return 2 if result.problems else 0
+
+
 class DocumentNames(argparse.Action):
     """`--docs a b` or `--docs a,b`. Each name is checked as it is parsed, so a file name the list swallowed
     (`build --docs all order.yaml`) is a usage error that says where the file goes."""
@@ -359,7 +398,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--interview", default="order_set", choices=interviews, metavar="INTERVIEW",
                      help=f"interview to ask (default: order_set, every document of the set); {interview_help}")
 
-    clauses = command("clauses", None, "the lawyer's tools: list, show and lint the clause library")
+    clauses = command("clauses", None, "the lawyer's tools: list, show, lint, preview the clause library; impact "
+                                        "and diff")
     clause_commands = clauses.add_subparsers(dest="clauses_command", metavar="ACTION", required=True)
     sub = clause_commands.add_parser("list", parents=[common], help="list every clause")
     sub.add_argument("--document", help="only clauses that apply to this document")
@@ -375,6 +415,41 @@ def _parser() -> argparse.ArgumentParser:
     sub = clause_commands.add_parser("lint", parents=[common], help="check the clause library; exit 2 on problems")
     sub.add_argument("--library", help="lint this clause folder instead of the bundled library")
     sub.set_defaults(handler=cmd_clauses_lint)
+    sub = clause_commands.add_parser("impact", parents=[common],
+                                     help="every issued document that carries a clause (or that version of it), "
+                                          "from the .manifest.json files under the folders")
+    sub.add_argument("clause", metavar="CLAUSE[@VERSION]", help="clause id, e.g. dispute.cietac or dispute.cietac@1.1.0")
+    sub.add_argument("folders", nargs="+", metavar="FOLDER", help="folders of built documents, searched recursively")
+    sub.add_argument("--format", default="text", choices=("text", "csv", "json"), help="default: text")
+    sub.set_defaults(handler=cmd_clauses_impact)
+    sub = clause_commands.add_parser("diff", parents=[common],
+                                     help="what changed between two versions of the clause library, and whether each "
+                                          "change bumped the version (exit 2 when one did not)")
+    sub.add_argument("old", metavar="OLD", help="a clause library folder (or a project folder holding clause_library/), "
+                                                "or a git ref of the project in the current folder")
+    sub.add_argument("new", metavar="NEW", help="the same, for the newer version")
+    sub.add_argument("--format", default="text", choices=("text", "json"), help="default: text")
+    sub.set_defaults(handler=cmd_clauses_diff)
+
+    sub = command("verify", cmd_verify, "compare the contract that came back (DOCX, PDF or scan) with the one built "
+                                        "from its answers, clause by clause in EN and ZH; exit 4 when it differs")
+    sub.add_argument("returned", nargs="+", metavar="RETURNED",
+                     help="the returned .docx or .pdf (scanned pages are read by OCR), or scanned pages as "
+                          ".png/.jpg files in page order")
+    sub.add_argument("--against", metavar="MANIFEST",
+                     help="the .manifest.json written beside the contract: its answers, document, layout and clause "
+                          "versions")
+    sub.add_argument("--answers", metavar="FILE",
+                     help="the answers file the contract was built from (with --against: checked against it)")
+    sub.add_argument("--doc", default="sales_contract", choices=available_documents(), metavar="DOC",
+                     help="without --against: which document it is (default: sales_contract)")
+    sub.add_argument("--layout", default="parallel", choices=LAYOUTS, help="without --against: its layout (default: parallel)")
+    sub.add_argument("--library", metavar="FOLDER",
+                     help="the clause library the contract was built with, when this one no longer has its versions")
+    sub.add_argument("--format", default="text", choices=("text", "json"), help="text for reading (default), json for scripts")
+    sub.add_argument("--redline", metavar="FILE.docx",
+                     help="also write the redline: the contract as built, with the differences as Word tracked changes")
+    sub.add_argument("--force", action="store_true", help="replace an existing redline file")
     return parser
 
 

@@ -44,7 +44,7 @@ from ..build import assemble_set, check_output_options, interview_for, resolve_d
 from ..render.formats import render_all
 from ..core.errors import ContractgenError, InputError, Problem, ValidationError
 from ..core.messages import as_typed, message
-from ..core.output import atomic_write, write_files
+from ..core.output import atomic_write, inert_cell, write_files
 from ..core.progress import Progress
 from .sheets import read_orders
 
@@ -133,16 +133,17 @@ def _build_chunk(chunk, documents, formats, layout, outdir) -> list[_Result]:
 
 def _render_chunk(chunk, documents, formats, layout, outdir: Path) -> list[_Result]:
     results: list[_Result] = []
-    prepared = []  # (index, number, documents, {stem: {format: bytes}})
+    prepared = []  # (index, number, documents, {stem: {format: bytes}}, answers)
     for index, number, packed in chunk:
         try:
-            docs = assemble_set(pickle.loads(packed), documents, number)
+            answers = pickle.loads(packed)
+            docs = assemble_set(answers, documents, number)
             rendered = render_all(docs, formats, layout)
-            prepared.append((index, number, docs, rendered))
+            prepared.append((index, number, docs, rendered, answers))
         except Exception as exc:  # one order's fault must not stop the chunk
             results.append(_failure(index, exc))
-    for index, number, docs, rendered in prepared:
-        files, updates = set_files(docs, rendered, layout, outdir / number)
+    for index, number, docs, rendered, answers in prepared:
+        files, updates = set_files(docs, rendered, layout, outdir / number, answers=answers)
         clauses = list(dict.fromkeys(f"{c['id']}@{c['version']}" for doc in docs for c in doc.manifest["clauses"]))
         results.append(_Result(index, {str(p.relative_to(outdir)): data for p, data in files.items()}, clauses,
                                frozenset(str(p.relative_to(outdir)) for p in updates)))
@@ -226,11 +227,6 @@ def _up_to_date(previous: dict | None, entry: Entry, outdir: Path) -> bool:
     return all(_sha256_file(outdir / name) == sha for name, sha in previous["files"].items())
 
 
-def _inert_cell(text: str) -> str:
-    """A cell Excel shows as text, never runs as a formula (OWASP CSV injection: a leading quote)."""
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-
 def _write_manifest(outdir: Path, source: str, run: dict, entries: list[Entry], previous: dict[str, dict],
                     stray: list[Problem]) -> None:
     records = [e.record() for e in entries]
@@ -251,7 +247,7 @@ def _write_manifest(outdir: Path, source: str, run: dict, entries: list[Entry], 
                "files": "\n".join(f"{name} {sha}" for name, sha in r.get("files", {}).items()),
                "clauses": " ".join(r.get("clauses", ())),
                "documents": " ".join(r.get("documents", ())), "formats": " ".join(r.get("formats", ()))}
-        writer.writerow({k: _inert_cell(str(v)) for k, v in row.items()})
+        writer.writerow({k: inert_cell(str(v)) for k, v in row.items()})
     # with a BOM, so Excel opens the Chinese text as UTF-8
     atomic_write(outdir / "manifest.csv", buffer.getvalue().encode("utf-8-sig"))
 

@@ -135,6 +135,11 @@ def _write_set(items: list[tuple[Path, bytes]], mode: int = 0o666) -> None:
             raise InputError(Problem(str(path), "", _WRITABLE_PLACE(), found)) from None
 
 
+def inert_cell(text: str) -> str:
+    """A CSV cell Excel shows as text, never runs as a formula (OWASP CSV injection: a leading quote)."""
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
 def atomic_write(path: Path, data: bytes, mode: int = 0o666) -> None:
     _write_set([(path, data)], mode)
 

@@ -237,3 +237,33 @@ def _serialize(root: etree._Element) -> bytes:
 
 def _bytes(xml: str | bytes) -> bytes:
     return xml if isinstance(xml, bytes) else xml.encode("utf-8")
+
+
+# --- reading and marking changes ------------------------------------------------------------------
+
+
+def paragraph_text(p: etree._Element) -> str:
+    """The text of a `w:p` as a reader of the document sees it: tracked insertions in, tracked deletions
+    out (python-docx's `Paragraph.text` skips both), a break or a new line as "\\n", a tab as a space."""
+    parts = []
+    for node in p.iter(w("t"), w("br"), w("cr"), w("tab")):
+        if any(a.tag in (w("del"), w("moveFrom")) for a in node.iterancestors()):
+            continue
+        if node.tag == w("t"):
+            parts.append(node.text or "")
+        else:
+            parts.append(" " if node.tag == w("tab") else "\n")
+    return "".join(parts)
+
+
+def tracked_run(p: etree._Element, text: str, kind: str, change_id: int, author: str, date: str) -> None:
+    """Append `text` to a `w:p` as a run Word shows as a tracked insertion (`kind` "ins") or deletion
+    ("del"), by `author` at `date` (W3CDTF)."""
+    mark = etree.SubElement(p, w(kind))
+    mark.set(w("id"), str(change_id))
+    mark.set(w("author"), author)
+    mark.set(w("date"), date)
+    run = etree.SubElement(mark, w("r"))
+    node = etree.SubElement(run, w("delText" if kind == "del" else "t"))
+    node.text = xml_safe(text)
+    node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")

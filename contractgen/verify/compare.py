@@ -1,0 +1,250 @@
+"""The returned text aligned with the reference, per language, and every difference found, classified
+and ranked: what costs a buyer money first (numbers, amounts, dates, periods, percentages), then the
+parties' names, codes and bank account, then the forum and seat, then the rest; within each, a change
+to the Chinese whose English is unchanged first (the Chinese prevails)."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from ..core.text import Text
+from ..core.textdiff import Opcode, joined, opcodes, tokens
+from .text import Line, Token, Where, drop_running_lines, normalise, streams
+
+NUMBER_CHARACTERS = frozenset("0123456789%〇零一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟萬億")
+SURE_ENOUGH = 85.0  # OCR confidence at and above which a word read is taken as what the page says
+SHORT = 3  # tokens: an unsure OCR misreading is at most this long
+MISSING_SHARE = 0.6  # of an article's reference text absent: the article is missing
+CONTEXT = {"zh": 12, "en": 6}  # tokens of reference shown around a change
+MIN_MOVE = {"zh": 4, "en": 6}  # characters: a shorter passage found elsewhere is not taken as moved
+MOVE_PASSES = 3
+CATEGORIES = ("missing", "number", "party", "forum", "text")
+FORUM_CLAUSES = ("dispute.", "governing_law.")
+# Answers whose change is a change of party: names, codes, the bank account.
+PARTY_PATHS = (("buyer", "name_en"), ("buyer", "name_zh"), ("supplier", "name_en"), ("supplier", "name_zh"),
+               ("supplier", "uscc"), ("supplier", "legal_representative"), ("supplier", "bank", "beneficiary"),
+               ("supplier", "bank", "bank_name"), ("supplier", "bank", "account"), ("supplier", "bank", "swift"))
+
+
+@dataclass(frozen=True)
+class Finding:
+    category: str  # one of CATEGORIES
+    change: str  # changed | added | removed | missing
+    lang: str  # en | zh
+    where: Where
+    page: int  # of the returned document; 0 when unknown (a DOCX)
+    reference: str  # what the contract says there
+    returned: str  # what came back
+    context: str  # the reference around it, the change marked [-removed-]{+added+}
+    zh_only: bool = False  # a Chinese change where the English of the same clause is unchanged
+    confirmed: bool = True  # False: OCR read it unsure, and it is short prose
+    position: int = 0  # in the reference stream, for document order
+
+    def rank(self) -> tuple:
+        return (CATEGORIES.index(self.category), not self.zh_only, self.where.article < 1, self.where.article,
+                self.lang != "zh", self.position)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    lang: str
+    reference: list[Token]
+    returned: list[Token]
+    opcodes: list[Opcode]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    findings: tuple[Finding, ...]  # confirmed, most important first
+    unsure: tuple[Finding, ...]  # OCR misreadings in prose, listed but not counted
+    alignments: dict[str, Alignment] = field(default_factory=dict)
+
+
+def compare(reference: list[Line], returned: list[Line], running: list[str], answers: dict) -> Comparison:
+    ours, theirs = (streams(drop_running_lines(lines, running)) for lines in (reference, returned))
+    alignments = {}
+    for lang in ("en", "zh"):
+        raw = Alignment(lang, ours[lang], theirs[lang], opcodes([t.text for t in ours[lang]],
+                                                               [t.text for t in theirs[lang]]))
+        alignments[lang] = Alignment(lang, ours[lang], theirs[lang], _widened(raw))
+    hunks = [(lang, op) for lang, a in alignments.items() for op in a.opcodes if op[0] != "equal"]
+    moved = {lang: _moved(a, [op for hunk_lang, op in hunks if hunk_lang == lang]) for lang, a in alignments.items()}
+    findings = [f for lang, op in hunks if (f := _finding(lang, op, alignments[lang], answers, moved[lang]))]
+    changed_en = {f.where for f in findings if f.lang == "en"}
+    findings = [_with(f, zh_only=f.lang == "zh" and f.where not in changed_en) for f in findings]
+    findings += _missing_articles(alignments, moved)
+    confirmed = sorted((f for f in findings if f.confirmed), key=Finding.rank)
+    return Comparison(tuple(confirmed), tuple(f for f in findings if not f.confirmed), alignments)
+
+
+def _with(finding: Finding, **changes) -> Finding:
+    return Finding(**{**finding.__dict__, **changes})
+
+
+def _moved(a: Alignment, hunks: list[Opcode]) -> tuple[set[int], set[int]]:
+    """The tokens removed in one place and added, the same, in another: text the reader met in another
+    order (a heading read with its column, a table read across its rows, a line taken for the other
+    language), not a change. A match must be long enough to be more than chance (MIN_MOVE characters);
+    a few passes catch moves that cross each other."""
+    removed = [k for _, i1, i2, _, _ in hunks for k in range(i1, i2)]
+    added = [k for _, _, _, j1, j2 in hunks for k in range(j1, j2)]
+    ours, theirs = set(), set()
+    for _ in range(MOVE_PASSES):
+        matcher = difflib.SequenceMatcher(None, [a.reference[k].text for k in removed],
+                                          [a.returned[k].text for k in added], autojunk=False)
+        found = False
+        for x, y, size in matcher.get_matching_blocks():
+            if size and sum(len(a.reference[k].text) for k in removed[x:x + size]) >= MIN_MOVE[a.lang]:
+                ours.update(removed[x:x + size])
+                theirs.update(added[y:y + size])
+                found = True
+        if not found:
+            break
+        removed = [k for k in removed if k not in ours]
+        added = [k for k in added if k not in theirs]
+    return ours, theirs
+
+
+def _is_number(text: str) -> bool:
+    return any(c in NUMBER_CHARACTERS for c in text)
+
+
+def _expand(a: Alignment, op: Opcode) -> Opcode:
+    """Widen a change inside a number to the whole number, so "30%" → "50%" reads as such, not "3" → "5"."""
+    tag, i1, i2, j1, j2 = op
+    if a.lang != "zh":
+        return op
+
+    def part(k: int, step: int) -> bool:
+        if not 0 <= k < len(a.reference):
+            return False
+        c = a.reference[k].text
+        nxt = k + step
+        return c in NUMBER_CHARACTERS or (c in ",." and 0 <= nxt < len(a.reference) and
+                                          a.reference[nxt].text in NUMBER_CHARACTERS)
+
+    touches = _is_number("".join(t.text for t in a.reference[i1:i2] + a.returned[j1:j2]))
+    if not touches:
+        return op
+    while i1 > 0 and j1 > 0 and part(i1 - 1, -1) and a.reference[i1 - 1].text == a.returned[j1 - 1].text:
+        i1, j1 = i1 - 1, j1 - 1
+    while i2 < len(a.reference) and j2 < len(a.returned) and part(i2, 1) and \
+            a.reference[i2].text == a.returned[j2].text:
+        i2, j2 = i2 + 1, j2 + 1
+    return tag, i1, i2, j1, j2
+
+
+def _widened(a: Alignment) -> list[Opcode]:
+    """The opcodes with every change inside a number widened to the whole number (_expand), changes
+    that then touch merged, and the unchanged stretches between them recomputed."""
+    merged: list[list] = []
+    for op in a.opcodes:
+        if op[0] == "equal":
+            continue
+        _, i1, i2, j1, j2 = _expand(a, op)
+        if merged and i1 <= merged[-1][2]:
+            merged[-1][2], merged[-1][4] = max(merged[-1][2], i2), max(merged[-1][4], j2)
+        else:
+            merged.append([i1, i1, i2, j1, j2])
+    out: list[Opcode] = []
+    i = j = 0
+    for _, i1, i2, j1, j2 in merged:
+        if i1 > i:
+            out.append(("equal", i, i1, j, j1))
+        out.append(("replace" if i2 > i1 and j2 > j1 else "delete" if i2 > i1 else "insert", i1, i2, j1, j2))
+        i, j = i2, j2
+    if i < len(a.reference) or j < len(a.returned):
+        out.append(("equal" if len(a.reference) - i == len(a.returned) - j else "replace", i, len(a.reference),
+                    j, len(a.returned)))
+    return out
+
+
+def _finding(lang: str, op: Opcode, a: Alignment, answers: dict, moved: tuple[set[int], set[int]]) -> Finding | None:
+    tag, i1, i2, j1, j2 = op
+    ours = [a.reference[k] for k in range(i1, i2) if k not in moved[0]]
+    theirs = [a.returned[k] for k in range(j1, j2) if k not in moved[1]]
+    if not ours and not theirs:
+        return None
+    tag = "replace" if ours and theirs else "delete" if ours else "insert"
+    anchor = a.reference[min(i1, len(a.reference) - 1)] if a.reference else None
+    where = anchor.where if anchor and anchor.where else Where(0, Text("", ""))
+    page = theirs[0].page if theirs else (a.returned[min(j1, len(a.returned) - 1)].page if a.returned else 0)
+    reference, returned = joined([t.text for t in ours], lang), joined([t.text for t in theirs], lang)
+    number = _is_number(reference + returned)
+    if number:
+        category = "number"
+    elif where.article == 0 or _touches_party(a, i1, i2, answers):
+        category = "party"
+    elif where.clause_id.startswith(FORUM_CLAUSES):
+        category = "forum"
+    else:
+        category = "text"
+    context_size = CONTEXT[lang]
+    before = joined([t.text for t in a.reference[max(0, i1 - context_size):i1]], lang)
+    after = joined([t.text for t in a.reference[i2:i2 + context_size]], lang)
+    marked = joined([p for p in (before, f"[-{reference}-]" if ours else "", f"{{+{returned}+}}" if theirs else "",
+                                 after) if p], lang)
+    change = {"replace": "changed", "delete": "removed", "insert": "added"}[tag]
+    return Finding(category, change, lang, where, page, reference, returned, f"…{marked}…",
+                   confirmed=_sure(a, ours, theirs, j1, category), position=i1)
+
+
+def _sure(a: Alignment, ours: list[Token], theirs: list[Token], j1: int, category: str) -> bool:
+    """Is this a difference, or OCR that could not read the page there? A text layer is always read
+    surely. OCR's reading counts when its words were read with confidence, when the difference is
+    longer than a misreading, or when a number reads as another number: a misread number is rarely a
+    valid one ("(.5" for 0.5, 陆什 for 陆仟), an edited one always is."""
+    read = theirs or a.returned[max(0, j1 - 1):j1 + 1]
+    if not read or any(t.confidence >= SURE_ENOUGH for t in read):
+        return True
+    if category == "number":
+        return bool(theirs) and all(c in NUMBER_CHARACTERS or c in ",." for t in theirs for c in t.text)
+    return len(ours) > SHORT or len(theirs) > SHORT or category != "text"
+
+
+def _party_values(answers: dict) -> list[str]:
+    values = []
+    for path in PARTY_PATHS:
+        node = answers
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, str) and node.strip():
+            values.append(node)
+    return values
+
+
+def _touches_party(a: Alignment, i1: int, i2: int, answers: dict) -> bool:
+    texts = [t.text for t in a.reference]
+    for value in _party_values(answers):
+        needle = tokens(normalise(value), a.lang)
+        if not needle:
+            continue
+        for start in range(max(0, i1 - len(needle)), min(len(texts), i2 + 1)):
+            if texts[start:start + len(needle)] == needle and start < max(i2, i1 + 1) and start + len(needle) > i1:
+                return True
+    return False
+
+
+def _missing_articles(alignments: dict[str, Alignment], moved: dict[str, tuple[set[int], set[int]]]) -> list[Finding]:
+    total: dict[int, int] = {}
+    gone: dict[int, int] = {}
+    first: dict[int, tuple[Where, int]] = {}
+    for a in alignments.values():
+        for index, token in enumerate(a.reference):
+            if token.where and token.where.article > 0:
+                total[token.where.article] = total.get(token.where.article, 0) + 1
+                first.setdefault(token.where.article, (token.where, index))
+        for tag, i1, i2, _, _ in a.opcodes:
+            if tag in ("delete", "replace"):
+                for token in (a.reference[k] for k in range(i1, i2) if k not in moved[a.lang][0]):
+                    if token.where and token.where.article > 0:
+                        gone[token.where.article] = gone.get(token.where.article, 0) + 1
+    out = []
+    for article, count in total.items():
+        if gone.get(article, 0) >= MISSING_SHARE * count:
+            where, index = first[article]
+            heading = Where(article, where.heading)
+            out.append(Finding("missing", "missing", "en", heading, 0, heading.caption("en"), "",
+                               f"{gone[article]} of its {count} words and characters are not in the returned "
+                               f"document", position=index))
+    return out
