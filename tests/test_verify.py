@@ -12,8 +12,7 @@ import docx
 import pytest
 from lxml import etree
 
-from conftest import EXAMPLE, run_cli
-from contractgen.render.pdf import docx_to_pdf
+from conftest import EXAMPLE, run_cli, word_processor_pdf
 
 STEM = "SC-2026-0142-sales_contract"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -145,8 +144,7 @@ def test_the_pdf_as_built_matches_and_an_edited_one_names_the_change(built, tmp_
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "MATCHES" in clean.stdout
     edited = edit_docx(built / f"{STEM}.docx", tmp_path / "returned.docx", "30%", "50%", chinese=True)
-    pdf = tmp_path / "returned.pdf"
-    pdf.write_bytes(docx_to_pdf({"returned": (edited.read_bytes(), "2026-11-23")})["returned"])
+    pdf = word_processor_pdf(edited, tmp_path / "returned.pdf")
     result = verify(pdf, built, "--format", "json")
     assert result.returncode == 4, result.stdout + result.stderr
     [finding] = findings(result)

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import EXAMPLE, run_cli
-from contractgen.render.pdf import docx_to_pdf
+from conftest import EXAMPLE, run_cli, word_processor_pdf
 from contractgen.verify.ocr import unfolded, without_red_ink
 from test_verify import STEM, edit_docx
 
@@ -35,8 +34,7 @@ def scans(tmp_path_factory) -> dict[str, Path]:
     built = run_cli("build", EXAMPLE, "--format", "docx,pdf", "-o", out)
     assert built.returncode == 0, built.stderr
     edited = edit_docx(out / f"{STEM}.docx", out / "edited.docx", AMOUNT, PLANTED, chinese=True)
-    edited_pdf = out / "edited.pdf"
-    edited_pdf.write_bytes(docx_to_pdf({"edited": (edited.read_bytes(), "2026-11-23")})["edited"])
+    edited_pdf = word_processor_pdf(edited, out / "edited.pdf")
     (out / "clean").mkdir()
     (out / "planted").mkdir()
     return {"manifest": out / f"{STEM}.manifest.json",

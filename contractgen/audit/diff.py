@@ -24,10 +24,11 @@ METADATA = ("status", "applies_to", "when", "requires", "excludes", "alternative
 
 # The report's fixed sentences, in one place for the message catalog.
 LINES = {
-    "head": "clause library {old} → {new}: {added} added, {removed} removed, {changed} changed",
-    "same": "no clause differs",
-    "no_bump": "the title or text changed but the version did not go up ({old} → {new}); bump it",
-    "down": "the version went down ({old} → {new})",
+    "head": message("audit.head", "clause library {old} → {new}: {added} added, {removed} removed, {changed} changed"),
+    "same": message("audit.same", "no clause differs"),
+    "no_bump": message("audit.no_bump", "the title or text changed but the version did not go up ({old} → {new}); "
+                       "bump it"),
+    "down": message("audit.down", "the version went down ({old} → {new})"),
 }
 
 
@@ -131,9 +132,9 @@ def _compare(a: LibraryClause, b: LibraryClause) -> ClauseChange | None:
         return None
     problem = ""
     if _version_key(b.version) < _version_key(a.version):
-        problem = LINES["down"].format(old=a.version, new=b.version)
+        problem = LINES["down"].english(old=a.version, new=b.version)
     elif marked and _version_key(b.version) <= _version_key(a.version):
-        problem = LINES["no_bump"].format(old=a.version, new=b.version)
+        problem = LINES["no_bump"].english(old=a.version, new=b.version)
     return ClauseChange(a.id, "changed", a.version, b.version, marked, metadata, problem)
 
 
@@ -169,10 +170,10 @@ def _trimmed(marked: str, lang: str) -> str:
 
 
 def diff_text(result: LibraryDiff) -> str:
-    lines = [LINES["head"].format(old=result.old, new=result.new, added=result.count("added"),
+    lines = [LINES["head"].english(old=result.old, new=result.new, added=result.count("added"),
                                   removed=result.count("removed"), changed=result.count("changed"))]
     if not result.changes:
-        lines.append(LINES["same"])
+        lines.append(LINES["same"].english())
     for change in result.changes:
         version = change.new_version if change.change == "added" else change.old_version
         if change.change == "changed" and change.old_version != change.new_version:

@@ -7,7 +7,7 @@ import io
 
 import docx
 
-from ..core.text import Text
+from ..core.messages import message
 from ..core.textdiff import joined
 from ..render.ooxml import tracked_run
 from .compare import Alignment
@@ -15,8 +15,7 @@ from .run import Verification
 from .text import Where
 
 AUTHOR = "contractgen verify"
-TITLE = Text("Redline: the returned contract against the contract as built",
-             "修订对照：退回的合同与生成的合同")
+TITLE = message("verify.redline_title", "Redline: the returned contract against the contract as built")
 
 
 def _segments(a: Alignment) -> dict[Where, list[tuple[str, str]]]:
@@ -43,8 +42,9 @@ def _segments(a: Alignment) -> dict[Where, list[tuple[str, str]]]:
 def redline_docx(result: Verification) -> bytes:
     document = docx.Document()
     doc = result.reference.document
-    document.add_heading(f"{TITLE.en} {doc.reference}", level=1)
-    document.add_paragraph(f"{TITLE.zh} {doc.reference}")
+    title = TITLE()
+    document.add_heading(f"{title.en} {doc.reference}", level=1)
+    document.add_paragraph(f"{title.zh} {doc.reference}")
     by_lang = {lang: _segments(a) for lang, a in result.comparison.alignments.items()}
     order = list(dict.fromkeys([*by_lang.get("en", {}), *by_lang.get("zh", {})]))
     order.sort(key=lambda w: (w is None, w.article < 0 if w else 0, w.article if w else 0))

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 
+from ..core.messages import message
 from .compare import Finding
 from .run import Verification
 
 FORMAT = "contractgen-verify/1"
 
-# The report's fixed sentences, in one place for the message catalog.
+# The report's fixed sentences (the report is printed in English: Message.english).
 LINES = {
-    "head": "{returned} ({kind}) against {document} {number}, rebuilt from {source}",
-    "matches": "MATCHES: every article is there and no passage differs, in English or in Chinese.",
-    "differs": "DIFFERS: {count} difference(s), most important first.",
-    "unsure": "Read by OCR without confidence ({count}, short wording only, not counted; look at these on paper):",
-    "zh_only": "Chinese only: the English of this clause is unchanged",
-    "missing": "MISSING ARTICLE: {text}",
+    "head": message("verify.head", "{returned} ({kind}) against {document} {number}, rebuilt from {source}"),
+    "matches": message("verify.matches", "MATCHES: every article is there and no passage differs, in English or "
+                       "in Chinese."),
+    "differs": message("verify.differs", "DIFFERS: {count} difference(s), most important first."),
+    "unsure": message("verify.unsure", "Read by OCR without confidence ({count}, short wording only, not counted; "
+                      "look at these on paper):"),
+    "zh_only": message("verify.zh_only", "Chinese only: the English of this clause is unchanged"),
+    "missing": message("verify.missing", "MISSING ARTICLE: {text}"),
 }
 CATEGORY_NAMES = {"missing": "MISSING", "number": "NUMBER", "party": "PARTY", "forum": "FORUM", "text": "WORDING"}
 LANG_NAMES = {"en": "EN", "zh": "ZH"}
@@ -29,10 +32,10 @@ def _where(finding: Finding) -> str:
 
 def _finding_lines(number: int, finding: Finding) -> list[str]:
     if finding.category == "missing":
-        return [f"{number}. {LINES['missing'].format(text=finding.where.caption('en'))}", f"   {finding.context}"]
+        return [f"{number}. {LINES['missing'].english(text=finding.where.caption('en'))}", f"   {finding.context}"]
     flags = [CATEGORY_NAMES[finding.category], LANG_NAMES[finding.lang], finding.change]
     if finding.zh_only:
-        flags.append(LINES["zh_only"])
+        flags.append(LINES["zh_only"].english())
     out = [f"{number}. {' · '.join(flags)} · {_where(finding)}"]
     if finding.change == "changed":
         out.append(f"   was: {finding.reference}\n   now: {finding.returned}")
@@ -46,18 +49,18 @@ def _finding_lines(number: int, finding: Finding) -> list[str]:
 
 def report_text(result: Verification) -> str:
     doc = result.reference.document
-    lines = [LINES["head"].format(returned=", ".join(result.returned), kind=result.kind, document=doc.title.en,
+    lines = [LINES["head"].english(returned=", ".join(result.returned), kind=result.kind, document=doc.title.en,
                                   number=doc.reference, source=result.source), ""]
     findings = result.comparison.findings
     if not findings:
-        lines.append(LINES["matches"])
+        lines.append(LINES["matches"].english())
     else:
-        lines.append(LINES["differs"].format(count=len(findings)))
+        lines.append(LINES["differs"].english(count=len(findings)))
         for number, finding in enumerate(findings, start=1):
             lines += [""] + _finding_lines(number, finding)
     unsure = result.comparison.unsure
     if unsure:
-        lines += ["", LINES["unsure"].format(count=len(unsure))]
+        lines += ["", LINES["unsure"].english(count=len(unsure))]
         lines += [f"  - {_where(f)}: {f.context}" for f in unsure]
     return "\n".join(lines)
 
