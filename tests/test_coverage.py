@@ -45,7 +45,9 @@ def choice_variants() -> list[dict]:
     changes: list[dict] = [{}, {"tooling": DELETE}, {"packaging": DELETE}, {"payment.deposit_percent": 0},
                            {"tooling.owner": "supplier"}, {"quality.inspection": "none"},
                            # the demo order shipping before the 2027 New Year shutdown: verdict "ok"
-                           {"tooling": DELETE, "delivery.ship_by": "2027-01-20"}]
+                           {"tooling": DELETE, "delivery.ship_by": "2027-01-20"},
+                           # no destination market: no product-safety clause, and the verdict says it is unknown
+                           {"delivery.destination_market": DELETE}]
     for _, q in interview.questions():
         values = [c.value for c in q.choices] if q.type == "choice" else [True, False] if q.type == "boolean" else []
         for value in values:

@@ -448,7 +448,7 @@ def test_check_json(write_order):
     assert result.returncode == 3, result.stderr
     report = json.loads(result.stdout)
     assert list(report) == ["format_version", "answers", "documents", "verdict", "fail_on", "failed", "unverified",
-                            "notes", "findings"]
+                            "notes", "findings", "notices"]
     assert report["answers"] == str(path) and report["documents"] == ["sales_contract"]
     assert report["verdict"] == {"code": "do_not_pay", "en": "Do not pay the deposit yet", "zh": "暂勿支付预付款"}
     assert report["fail_on"] == "high" and report["failed"] is True

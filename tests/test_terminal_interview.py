@@ -148,7 +148,7 @@ def docx_text(folder) -> str:
 
 def test_a_full_interview_with_wrong_answers_builds_what_was_typed(tmp_path):
     child = spawn(tmp_path, "sales_contract", "-o", "order.yaml")
-    child.expect(r"── Section 1 of 18: Contract details ──")
+    child.expect(r"── Section 1 of 20: Contract details ──")
     prompted = drive(child, ANSWERS)
 
     assert "quality.inspection_level" in prompted  # shown: the inspection is by a third party
@@ -175,7 +175,7 @@ def test_a_full_interview_with_wrong_answers_builds_what_was_typed(tmp_path):
     summary, after = finish(child)
     assert "pre-deposit risk summary" in summary and "Verdict: " in summary
     # every document the sales contract's answers cover (library.definitions.documents_for), sales contract first
-    docs = "sales_contract,error_response_plan,nnn,po_annex,predeposit_checklist,qc_checklist"
+    docs = "sales_contract,error_response_plan,nnn,po_annex,predeposit_checklist,qc_checklist,technical_annex"
     assert f"answers are valid for {docs.replace(',', ', ')}." in summary
     assert f"contractgen check order.yaml --docs {docs}" in after
     assert f"contractgen build order.yaml --docs {docs} -o out/" in after
@@ -183,7 +183,7 @@ def test_a_full_interview_with_wrong_answers_builds_what_was_typed(tmp_path):
     saved = yaml.safe_load((tmp_path / "order.yaml").read_text(encoding="utf-8"))
     assert saved["payment"]["deposit_percent"] == 30 and saved["delivery"]["incoterm"] == "FOB"
     assert saved["dispute"] == {"forum": "cietac", "seat": "Beijing", "seat_zh": "北京", "arbitrators": 1,
-                                "language": "zh"}
+                                "language": "zh", "nnn_forum": "prc_court"}
     assert [p["sku"] for p in saved["products"]] == ["NW-BOT-500", "NW-MUG-350"]
     assert "address_zh" not in saved["buyer"] and "packaging" not in saved
 
@@ -220,12 +220,13 @@ def test_ctrl_c_saves_the_answers_and_resume_finishes(tmp_path):
     assert saved["products"][0]["quantity"] == 5000 and saved["tooling"]["owner"] == "buyer"
     checked = subprocess.run([sys.executable, "-m", "contractgen", "check", "order.yaml"], cwd=tmp_path,
                              env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    # valid answers; nothing about the supplier was verified, so the verdict is "do not pay yet" (exit 3)
+    assert checked.returncode == 3 and "Not verified (no answer given)" in checked.stdout, checked.stdout + checked.stderr
 
 
 def test_chinese_prompts(tmp_path):
     child = spawn(tmp_path, "sales_contract", "--lang", "zh", "-o", "order.yaml")
-    child.expect("── 第1部分（共18部分）：合同基本信息 ──")
+    child.expect("── 第1部分（共20部分）：合同基本信息 ──")
     child.expect("合同编号")
     child.expect(PROMPT)
     child.sendline("?")

@@ -76,8 +76,8 @@ def test_example_is_valid_and_typed(write_order, interview):
 def test_each_mistake_is_named(write_order, interview, changes, path, expected, found):
     problem = only_problem(write_order(changes), interview)
     assert problem.path == path
-    assert expected in problem.expected
-    assert found in problem.found
+    assert expected in problem.expected.en
+    assert found in problem.found.en
 
 
 def test_uscc_override_accepts_a_verified_code(write_order, interview):
@@ -115,7 +115,7 @@ def test_missing_section_lists_its_required_fields(write_order, interview):
     found = problems(write_order({"supplier": DELETE}), interview)
     paths = {p.path for p in found}
     assert {"supplier.name_zh", "supplier.uscc", "supplier.bank.beneficiary"} <= paths
-    assert all(p.found == "nothing" for p in found)
+    assert all(p.found.en == "nothing" for p in found)
 
 
 def test_tooling_is_optional_but_complete_when_given(write_order, interview):
@@ -128,11 +128,11 @@ def test_unknown_field_is_a_warning_with_a_suggestion(write_order, interview):
     answers = load_answers(write_order({"payment.deposit_percnt": 30}), interview)
     assert len(answers.warnings) == 1
     assert answers.warnings[0].path == "payment.deposit_percnt"
-    assert "payment.deposit_percent" in answers.warnings[0].found
+    assert "payment.deposit_percent" in answers.warnings[0].found.en
 
 
 def test_not_a_mapping(tmp_path, interview):
     path = tmp_path / "list.yaml"
     path.write_text("- a\n- b\n")
     problem = only_problem(path, interview)
-    assert problem.path == "" and "mapping" in problem.expected
+    assert problem.path == "" and "mapping" in problem.expected.en

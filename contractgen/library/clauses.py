@@ -242,8 +242,10 @@ def _from_records(records: tuple, folder: Path) -> ClauseLibrary:
     return ClauseLibrary(clauses, folder, sha256)
 
 
+# Every field of a LibraryClause but `when` and `file` (kept in their own form): a field missing here is lost
+# on the next run, which reads the library from the cache.
 _PLAIN_FIELDS = ("id", "version", "status", "title", "applies_to", "requires", "excludes", "alternatives", "text",
-                 "notes", "sha256")
+                 "notes", "sha256", "notice")
 
 
 def normalised_paths(paths: set[str]) -> set[str]:

@@ -4,6 +4,7 @@ tagged with the article and clause it belongs to. No stored copy is needed, and 
 from __future__ import annotations
 
 import json
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from .returned import docx_lines, pdf_text_pages
 from .text import Line, Where
 
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
+OFFICE_SECONDS = 300
 
 
 _A_MANIFEST = message("verify.a_manifest", "a .manifest.json that `contractgen build` wrote")
@@ -57,8 +59,9 @@ def read_manifest(path: Path) -> dict:
 
 def rebuild(manifest_path: Path | None, answers_path: Path | None, document: str, layout: str,
             library_folder: Path | None, fmt: str) -> Reference:
-    """The reference document in `fmt` (docx, or pdf for a PDF or a scan). With a manifest, its document,
-    layout and clause versions decide, and answers given with it must be the ones it records."""
+    """The reference document in `fmt` (docx; pdf for our PDF or a scan; office-pdf for a PDF printed from
+    Word or LibreOffice). With a manifest, its document, layout and clause versions decide, and answers
+    given with it must be the ones it records."""
     record = read_manifest(manifest_path) if manifest_path else None
     if record:
         document, layout = record["manifest"]["document"], record.get("layout", layout)
@@ -85,13 +88,28 @@ def rebuild(manifest_path: Path | None, answers_path: Path | None, document: str
     if fmt == "docx":
         lines = docx_lines(docx, "the rebuilt contract")
     else:
-        pdf = render(built, "pdf", layout)
+        pdf = render(built, "pdf", layout) if fmt == "pdf" else office_pdf(docx)
         with tempfile.TemporaryDirectory(prefix="contractgen-verify-") as tmp:
             path = Path(tmp) / "reference.pdf"
             path.write_bytes(pdf)
             pages = pdf_text_pages(path)
         lines = [item for page in sorted(pages) for item in pages[page]]
     return Reference(built, layout, locate(lines, built), answers.data)
+
+
+def office_pdf(docx: bytes) -> bytes:
+    """The DOCX printed by LibreOffice, as a factory prints it from its word processor."""
+    with tempfile.TemporaryDirectory(prefix="contractgen-verify-") as tmp:
+        source = Path(tmp) / "reference.docx"
+        source.write_bytes(docx)
+        result = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                                 "--convert-to", "pdf", "--outdir", tmp, str(source)], capture_output=True,
+                                timeout=OFFICE_SECONDS)
+        printed = Path(tmp) / "reference.pdf"
+        if not printed.is_file():
+            raise LibraryError("LibreOffice could not print the rebuilt contract to compare with a PDF printed "
+                               f"from Word or LibreOffice: {result.stderr.decode(errors='replace')[-300:]}")
+        return printed.read_bytes()
 
 
 def _check_versions(recorded: list[dict], library, manifest_path: Path) -> None:

@@ -81,6 +81,18 @@ def _blocks(container):
                         yield from _blocks(cell)
 
 
+def printed_by_word_processor(paths: list[Path]) -> bool:
+    """A PDF that Word or LibreOffice printed from the DOCX (not the one contractgen typeset): its text
+    layer runs the two columns differently, so the reference is printed the same way to compare."""
+    if len(paths) != 1 or paths[0].suffix.lower() != ".pdf":
+        return False
+    info = subprocess.run(["pdfinfo", str(paths[0])], capture_output=True, timeout=TIMEOUT_SECONDS)
+    made_by = {line.split(":", 1)[0]: line.split(":", 1)[1].strip()
+               for line in info.stdout.decode("utf-8", errors="replace").splitlines() if ":" in line}
+    return "Typst" not in made_by.get("Creator", "") and \
+        any(name in made_by.get("Producer", "") for name in ("LibreOffice", "OpenOffice", "Microsoft"))
+
+
 def pdf_text_pages(path: Path) -> dict[int, list[Line]]:
     """{page: lines} of a PDF's text layer, every page, those without text empty."""
     result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True,

@@ -8,7 +8,7 @@ from ..core.errors import InputError, Problem
 from ..core.messages import message
 from .compare import Comparison, compare
 from .reference import Reference, rebuild
-from .returned import kind_of, read_returned
+from .returned import kind_of, printed_by_word_processor, read_returned
 from .text import running_lines
 
 EXIT_DIFFERS = 4
@@ -37,7 +37,7 @@ def verify(returned: list[Path], manifest: Path | None, answers: Path | None, do
            library: Path | None = None) -> Verification:
     if manifest is None and answers is None:
         raise InputError(Problem("verify", "--against", _REFERENCE(), _NEITHER()))
-    fmt = "docx" if kind_of(returned) == "docx" else "pdf"
+    fmt = "docx" if kind_of(returned) == "docx" else "office-pdf" if printed_by_word_processor(returned) else "pdf"
     # the reference first: a wrong manifest or answers file is said before a long OCR run
     reference = rebuild(manifest, answers, document, layout, library, fmt)
     kind, lines = read_returned(returned)
