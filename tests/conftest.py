@@ -134,14 +134,3 @@ def docx_text(path: Path) -> str:
         parts.extend(p.text for p in section.header.paragraphs)
     return "\n".join(parts)
 
-
-def word_processor_pdf(docx: Path, pdf: Path) -> Path:
-    """The PDF a factory makes when it prints an (edited) DOCX from its word processor: LibreOffice, not
-    our own typesetter, so verify is tested on a layout it did not make itself."""
-    with tempfile.TemporaryDirectory(prefix="contractgen-soffice-") as tmp:
-        result = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                                 "--convert-to", "pdf", "--outdir", tmp, str(docx)], capture_output=True, timeout=300)
-        converted = Path(tmp) / (docx.stem + ".pdf")
-        assert converted.is_file(), result.stderr.decode(errors="replace")
-        pdf.write_bytes(converted.read_bytes())
-    return pdf
