@@ -10,11 +10,15 @@ import sys
 
 import pytest
 
+from contractgen.build import assemble_documents
 from contractgen.core.resources import data_path
 from contractgen.core.yamlio import load_yaml_file
 from contractgen.library.clauses import load_library
+from contractgen.render.docx_template import house_template
+from contractgen.render.formats import render
+from contractgen.risk.rules import load_rules
 
-from conftest import ROOT
+from conftest import EXAMPLE, ROOT
 
 CLAUSE = "annexes/integral.yaml"
 CID = "annexes.integral"
@@ -119,3 +123,38 @@ def test_cached_yaml_keeps_how_numbers_were_written(cache, tmp_path):
     assert entries(cache, "yaml")
     assert second == first
     assert [str(second[k].source) for k in ("price", "hs", "count")] == ["3.20", "9617.00", "5"]
+
+
+def test_risk_rules_come_from_the_cache_and_an_edit_is_never_answered_stale(cache, tmp_path):
+    folder = tmp_path / "risk_rules"
+    shutil.copytree(data_path("risk_rules"), folder)
+    load_rules.cache_clear()
+    first = load_rules(folder)
+    [entry] = entries(cache, "risk-rules")
+    load_rules.cache_clear()
+    second = load_rules(folder)  # from the entry: conditions pickled as their source, compiled again
+    assert entries(cache, "risk-rules") == [entry]
+    assert [(r.id, r.when.source, r.title) for r in second] == [(r.id, r.when.source, r.title) for r in first]
+    rule = next(r for r in second if r.id == "payment.deposit_over_30")
+    assert rule.when.evaluate({"payment": {"deposit_percent": 50}})
+    assert not rule.when.evaluate({"payment": {"deposit_percent": 30}})
+    path = folder / "payment.yaml"
+    path.write_text(path.read_text("utf-8").replace("deposit_percent > 30", "deposit_percent > 40", 1), "utf-8")
+    load_rules.cache_clear()
+    edited = next(r for r in load_rules(folder) if r.id == "payment.deposit_over_30")
+    assert not edited.when.evaluate({"payment": {"deposit_percent": 35}})
+    assert len(entries(cache, "risk-rules")) == 2
+    load_rules.cache_clear()
+
+
+def test_the_house_template_code_comes_from_the_cache_and_renders_the_same(cache):
+    _, (contract,) = assemble_documents(EXAMPLE, ["sales_contract"])
+    house_template.cache_clear()
+    first = render(contract, "docx", "parallel")
+    made = entries(cache, "house-template")
+    assert made  # the body's, header's and footer's compiled code
+    house_template.cache_clear()
+    second = render(contract, "docx", "parallel")
+    assert entries(cache, "house-template") == made
+    assert second == first
+    house_template.cache_clear()

@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from cerberus.schema import DefinitionSchema, SchemaError
 
 from contractgen.answers.load import load_answers
 from contractgen.core.errors import ValidationError
-from contractgen.interview.definitions import load_interview
+from contractgen.answers.schema import _Validator, generated_schema
+from contractgen.interview.definitions import available_interviews, load_interview
 
 from conftest import DELETE
 
@@ -136,3 +138,21 @@ def test_not_a_mapping(tmp_path, interview):
     path.write_text("- a\n- b\n")
     problem = only_problem(path, interview)
     assert problem.path == "" and "mapping" in problem.expected.en
+
+
+@pytest.mark.parametrize("name", available_interviews())
+def test_every_generated_schema_passes_cerberus_own_check(name):
+    """Validators trust the schema answers/schema.py generates (checking it on every run cost more than
+    validating): cerberus's own check of it runs here, for every block present or absent, every question
+    shown or hidden. A broken rule fails here, naming it."""
+    interview = load_interview(name)
+    for presence in (True, False):
+        for shown in (True, False):
+            schema = generated_schema(interview, (presence,) * len(interview.blocks), lambda q, s=shown: s)
+            assert schema or not shown
+            DefinitionSchema(_Validator(), schema)  # raises SchemaError naming the faulty rule
+
+
+def test_a_broken_generated_rule_is_what_cerberus_check_refuses():
+    with pytest.raises(SchemaError):
+        DefinitionSchema(_Validator(), {"price": {"type": "decimal-ish"}})

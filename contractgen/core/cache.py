@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import os
 import pickle
 import sys
@@ -64,8 +65,10 @@ def content_key(kind: str, sources: Iterable[tuple[str, bytes]]) -> str:
 
 
 def files_key(kind: str, root: Path, files: Iterable[Path]) -> str:
-    """The key of an entry made from `files`, each named by its path relative to `root`."""
-    return content_key(kind, ((path.relative_to(root).as_posix(), path.read_bytes()) for path in sorted(files)))
+    """The key of an entry made from `files`, each named by its path relative to `root`. The root itself
+    is part of the key: an entry may record where its files are (a problem names the file)."""
+    sources = ((path.relative_to(root).as_posix(), path.read_bytes()) for path in sorted(files))
+    return content_key(kind, itertools.chain([("", str(Path(root).resolve()).encode())], sources))
 
 
 def cached(kind: str, key: str, build: Callable[[], T | None]) -> T | None:

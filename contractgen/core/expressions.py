@@ -45,6 +45,10 @@ class Expression:
         except (UndefinedError, TypeError):
             return False
 
+    def __reduce__(self):
+        # pickled (core/cache.py) as its source: its compiled code has a cache entry of its own
+        return compile_expression, (self.source,)
+
 
 @lru_cache(maxsize=4096)
 def compile_expression(source: str) -> Expression:

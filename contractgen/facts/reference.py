@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import cerberus
 
+from ..core.cache import cached, files_key
 from ..core.errors import ContractgenError, LibraryError
 from ..core.resources import data_path
 from ..core.text import has_chinese
@@ -114,7 +116,13 @@ def _content_problems(name: str, raw: dict) -> list[str]:
 
 
 def _read(name: str) -> tuple[dict | None, list[str]]:
+    """The file and its problems, kept in the cache (core/cache.py): checking the seven files with
+    cerberus cost a one-document build ~250 ms."""
     path = data_path("reference", f"{name}.yaml")
+    return cached("reference", files_key("reference", path.parent, [path]), lambda: _checked(name, path))
+
+
+def _checked(name: str, path: Path) -> tuple[dict | None, list[str]]:
     try:
         raw = load_yaml_file(path)
     except ContractgenError as exc:

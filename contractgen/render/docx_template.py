@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import functools
 import io
+import marshal
 from dataclasses import dataclass
 from pathlib import Path
 
+import docxtpl
 from docx import Document as open_package
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import nsmap
@@ -29,6 +31,7 @@ from jinja2 import Environment, StrictUndefined, Template
 from lxml import etree
 from markupsafe import escape
 
+from ..core.cache import cached, content_key
 from . import ooxml
 
 # Word on Windows and macOS has SimSun (宋体); on Linux fontconfig resolves "SimSun" for zh-CN text
@@ -99,10 +102,11 @@ def house_template(path: Path) -> HouseTemplate:
     environment = _environment()
 
     def compiled(xml: str) -> Template:
-        # docxtpl's clean-up for Jinja (tags split over runs joined, `{%tr %}` and the like made plain
-        # Jinja), then a line per paragraph, so Jinja's errors name a useful line
-        patched = DocxTemplate.patch_xml(None, xml)  # docxtpl's patch_xml does not use its template
-        return environment.from_string(patched.replace("<w:p>", "\n<w:p>").replace("<w:p ", "\n<w:p "))
+        # Compiling costs a one-document build ~60 ms, so the code is kept in the cache (core/cache.py),
+        # keyed by the part's XML and docxtpl's version (its patching is part of what is compiled).
+        key = content_key("house-template", [("docxtpl", docxtpl.__version__.encode()), ("", xml.encode())])
+        code = cached("house-template", key, lambda: marshal.dumps(environment.compile(_jinja_source(xml))))
+        return environment.template_class.from_code(environment, marshal.loads(code), environment.make_globals(None))
 
     parts = []
     for rel in main.rels.values():
@@ -112,6 +116,13 @@ def house_template(path: Path) -> HouseTemplate:
     return HouseTemplate(ooxml.package_members(package.part.package), main.partname.membername,
                          serialize_part_xml(main.element),
                          compiled(etree.tostring(main.element.body, encoding="unicode")), tuple(parts))
+
+
+def _jinja_source(xml: str) -> str:
+    """docxtpl's clean-up for Jinja (tags split over runs joined, `{%tr %}` and the like made plain Jinja),
+    then a line per paragraph, so Jinja's errors name a useful line."""
+    patched = DocxTemplate.patch_xml(None, xml)  # docxtpl's patch_xml does not use its template
+    return patched.replace("<w:p>", "\n<w:p>").replace("<w:p ", "\n<w:p ")
 
 
 def _apply_column_widths(tree) -> None:
