@@ -1,7 +1,8 @@
 """A cache of what is slow to load and the same from run to run (the clause library parsed, checked and
-compiled; the interviews', document definitions' and risk rules' YAML parsed), so a second
-`contractgen build` skips the YAML parsing, the clause schema checks and the Jinja compiling. Answers
-files are never cached: they are the user's, and read once anyway.
+compiled; the interviews' and document definitions' YAML parsed; the risk rules and reference tables
+parsed and checked; every answers path the interviews ask; the house template's compiled Jinja code),
+so a second `contractgen build` skips the YAML parsing, the schema checks and the Jinja compiling.
+Answers files are never cached: they are the user's, and read once anyway.
 
 An entry is keyed by the content of every file it was made from (sha256 over each file's path and
 bytes), with this cache's format, Python's and Jinja's versions and a fingerprint of contractgen's own
