@@ -88,11 +88,13 @@ def assess_mapping(raw, documents: Sequence[str] = DEFAULT_DOCUMENTS, source: st
 # -- assemble: answers → documents ---------------------------------------------------------------------
 
 def assemble_set(data: Mapping, documents: Sequence[str], source: str = "answers",
-                 library: ClauseLibrary | None = None) -> tuple[Document, ...]:
+                 library: ClauseLibrary | None = None, built_with: Sequence[str] = ()) -> tuple[Document, ...]:
     """Validated answers → one Document per name. The order's context is computed once for the set.
     `library`: another clause library than the bundled one (`verify --library`: the one a contract was
-    built with)."""
-    order = order_context(data, interview_for(documents), source)
+    built with). `built_with`: the set whose interview the context comes from, when only some of its
+    documents are assembled (`verify` rebuilds one document of a set)."""
+    together = tuple(built_with or documents)
+    order = order_context(data, interview_for(together), source, together)
     library = library or load_library()
     return tuple(assemble(load_definition(name), order, library) for name in documents)
 

@@ -219,3 +219,20 @@ def test_verify_needs_no_copy_of_the_outputs(built, tmp_path):
     shutil.copy(built / f"{STEM}.docx", returned)
     result = run_cli("verify", returned, "--against", alone / f"{STEM}.manifest.json")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("example", sorted((EXAMPLE.parent).glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_document_of_a_whole_set_as_built_matches(example, tmp_path):
+    """A document built with the rest of its set (`--docs all`) uses answers only the set's interview asks
+    (the shipping date in the charter's calendar, the tooling's daily sum in the manufacturing
+    agreement): rebuilt alone, it would differ with nothing edited. The manifest names the set."""
+    result = run_cli("build", example, "--docs", "all", "--format", "docx", "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    manifests = sorted(tmp_path.glob("*.manifest.json"))
+    assert len(manifests) >= 8
+    for manifest in manifests:
+        returned = manifest.with_name(manifest.name.replace(".manifest.json", ".docx"))
+        checked = run_cli("verify", returned, "--against", manifest, "--format", "json")
+        assert checked.returncode == 0, (manifest.name, checked.stdout[-2000:], checked.stderr)
+        recorded = json.loads(manifest.read_text("utf-8"))["manifest"]
+        assert recorded["document"] in recorded["set"] and len(recorded["set"]) == len(manifests)

@@ -23,6 +23,10 @@ class OrderContext:
     interview: Interview  # the questions those answers were validated against
     assessment: Assessment
     values: Mapping  # what clause text and tables see: answers, derived values and `risk`
+    # The documents built together from these answers: their interview decided which answers count
+    # (a derived value uses an answer only when the interview asks it), so a document rebuilt to verify
+    # it is rebuilt with the same set (its manifest's `set`).
+    documents: tuple[str, ...] = ()
 
     def for_document(self, term: Text, roles: tuple[Text, Text] | None = None, document: str | None = None) -> dict:
         buyer, seller = roles or DEFAULT_ROLES
@@ -38,7 +42,8 @@ DEFAULT_ROLES = (Text("Buyer", "买方"), Text("Seller", "卖方"))
 _COMPUTED = message("expected.not_computed", "no answer of this name (it is a computed value)")
 _AN_ANSWER = message("found.answer", "an answer")
 
-def order_context(answers: dict, interview: Interview, source: str = "answers") -> OrderContext:
+def order_context(answers: dict, interview: Interview, source: str = "answers",
+                  documents: tuple[str, ...] = ()) -> OrderContext:
     clash = DERIVED_NAMES & answers.keys()
     if clash:  # a derived value would hide the answer, or the answer the derived value
         raise InputError([Problem(source, name, _COMPUTED(), _AN_ANSWER())
@@ -46,4 +51,4 @@ def order_context(answers: dict, interview: Interview, source: str = "answers") 
     derived = derive(answers, interview)
     assessment = assess(answers, interview, derived=derived)
     values = {**answers, **derived, "risk": summary_context(assessment)}
-    return OrderContext(answers, interview, assessment, values)
+    return OrderContext(answers, interview, assessment, values, documents)

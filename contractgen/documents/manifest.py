@@ -35,7 +35,9 @@ def answers_sha256(answers: dict) -> str:
     return hashlib.sha256(canonical_json(answers).encode("utf-8")).hexdigest()
 
 
-def document_manifest(document: str, answers: dict, clauses: list[LibraryClause], library_sha256: str) -> dict:
+def document_manifest(document: str, answers: dict, clauses: list[LibraryClause], library_sha256: str,
+                      built_with: tuple[str, ...] = ()) -> dict:
+    """`built_with`: the documents built together with it, whose interview its context came from."""
     manifest = {
         "tool": "contractgen",
         "tool_version": tool_version(),
@@ -44,6 +46,8 @@ def document_manifest(document: str, answers: dict, clauses: list[LibraryClause]
         "library_sha256": library_sha256,
         "clauses": [{"id": c.id, "version": c.version, "sha256": c.sha256} for c in clauses],
     }
+    if built_with:
+        manifest["set"] = list(built_with)
     notices = clause_notices(clauses)
     if notices:  # what the user was told about this document's clauses (a clause file's `notice`)
         manifest["notices"] = notices

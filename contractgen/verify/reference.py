@@ -18,6 +18,7 @@ from ..core.yamlio import load_yaml_file
 from ..documents.manifest import answers_sha256
 from ..documents.model import Document
 from ..library.clauses import load_library
+from ..library.definitions import available_documents
 from ..render import LAYOUTS
 from ..render.formats import render
 from .returned import docx_lines, pdf_text_pages
@@ -34,6 +35,7 @@ _RECORDED_ANSWERS = message("verify.recorded_answers", "the answers the contract
                             "by this version records them; otherwise give --answers order.yaml)")
 _NONE = message("verify.none", "none")
 _SAME_ANSWERS = message("verify.same_answers", "the answers {manifest} was built from (sha256 {sha256})")
+_DOCUMENT_SET = message("verify.document_set", "the documents built together, including this one, each one of {values}")
 _OTHER_ANSWERS = message("verify.other_answers", "other answers (sha256 {sha256})")
 
 
@@ -73,7 +75,8 @@ def rebuild(manifest_path: Path | None, answers_path: Path | None, document: str
         raw, source = record["answers"], f"{manifest_path}: answers"
     else:
         raise InputError(Problem(str(manifest_path), "answers", _RECORDED_ANSWERS(), _NONE()))
-    answers = validate_mapping(raw, [document], source)
+    together = _built_with(record, document, manifest_path)
+    answers = validate_mapping(raw, together, source)
     if record and answers_sha256(answers.data) != record["manifest"].get("answers_sha256"):
         raise InputError(Problem(source, "", _SAME_ANSWERS(manifest=str(manifest_path),
                                                        sha256=str(record["manifest"].get("answers_sha256"))),
@@ -81,7 +84,7 @@ def rebuild(manifest_path: Path | None, answers_path: Path | None, document: str
     library = load_library(library_folder) if library_folder else load_library()
     if record:
         _check_versions(record["manifest"]["clauses"], library, manifest_path)
-    built = assemble_set(answers.data, [document], source, library)[0]
+    built = assemble_set(answers.data, [document], source, library, together)[0]
     if record:
         _check_selection(built, record["manifest"]["clauses"], manifest_path)
     docx = render(built, "docx", layout)
@@ -95,6 +98,18 @@ def rebuild(manifest_path: Path | None, answers_path: Path | None, document: str
             pages = pdf_text_pages(path)
         lines = [item for page in sorted(pages) for item in pages[page]]
     return Reference(built, layout, locate(lines, built), answers.data)
+
+
+def _built_with(record: dict | None, document: str, manifest_path: Path | None) -> list[str]:
+    """The documents the contract was built together with (the manifest's `set`): their interview decided
+    which answers its derived values use, so the rebuild uses the same. A manifest without it (an older
+    version, or none): the document alone."""
+    together = (record or {}).get("manifest", {}).get("set") or [document]
+    known = available_documents()
+    if not isinstance(together, list) or document not in together or not all(d in known for d in together):
+        raise InputError(Problem(str(manifest_path), "manifest.set", _DOCUMENT_SET(values=", ".join(known)),
+                                 as_typed(repr(together))))
+    return together
 
 
 def office_pdf(docx: bytes) -> bytes:
