@@ -695,3 +695,17 @@ def test_a_saved_interview_that_cannot_be_read_is_explained_in_the_page_language
            "found 'something else'" in english
     chinese = html.unescape(client.get("/?lang=zh", base_url=BASE).get_data(as_text=True))
     assert f"无法读取该份已保存的问卷：{broken}: format：应为contractgen-web-session/1，实际为'something else'" in chinese
+
+
+def test_the_review_page_says_what_build_says_about_the_clauses_chosen(client):
+    """A clause's notice (the SHIAC clause is no official model clause) reaches the web buyer before the
+    download, as `contractgen build` and `check` print it; an order without such a clause shows none."""
+    csrf = token(client)
+    assert upload(client, example_yaml(**{"dispute.forum": "shiac"}), csrf).status_code == 303
+    english = html.unescape(client.get("/review?lang=en", base_url=BASE).get_data(as_text=True))
+    assert 'id="clause-notices"' in english and "not an official SHIAC model clause" in english
+    chinese = html.unescape(client.get("/review?lang=zh", base_url=BASE).get_data(as_text=True))
+    assert "并非该中心官方发布的示范条款" in chinese and "签约前请注意" in chinese
+    assert upload(client, example_yaml(), csrf).status_code == 303
+    cietac = client.get("/review?lang=en", base_url=BASE).get_data(as_text=True)
+    assert 'id="clause-notices"' not in cietac and 'id="downloads"' in cietac

@@ -11,12 +11,13 @@ import threading
 import zipfile
 from collections import OrderedDict
 
-from ..build import assemble_mapping, assess_mapping, build_files, interview_for
+from ..build import assemble_mapping, assess_mapping, build_files, interview_for, order_notices, validate_mapping
 from ..render.formats import render
 from ..library.definitions import load_definition
 from ..answers.coerce import MAPPING
 from ..core.errors import InputError, Problem
 from ..core.messages import message
+from ..core.text import Text
 from ..interview.definitions import Interview
 from ..answers.questionnaire import answers_yaml, without_hidden
 from ..risk.assess import Assessment
@@ -119,6 +120,17 @@ def _contract_date(text: str) -> dt.date:
     except (InputError, AttributeError):
         value = None
     return value if isinstance(value, dt.date) and value.year >= 1980 else dt.date(1980, 1, 1)
+
+
+def clause_notices(text: str, documents: list[str], source: str) -> list[Text]:
+    """What `contractgen build` and `check` tell the buyer about the clauses these answers select in these
+    documents (a clause file's `notice`: the SHIAC clause is no official model clause); none until the
+    answers are valid for them."""
+    try:
+        data = validate_mapping(load_yaml_text(text, source), documents, source).data
+        return [Text(n["en"], n["zh"]) for n in order_notices(data, documents, source)]
+    except InputError:  # ValidationError is one
+        return []
 
 
 def risk_assessment(text: str, source: str) -> Assessment | None:

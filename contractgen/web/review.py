@@ -40,10 +40,11 @@ class ReviewPages:
                              "href": missing and site.problem_line(missing[0], s)["href"]})
             risk_offered = "sales_contract" in site.documents
             assessment = outputs.risk_assessment(text, s.source) if risk_offered else None
+            notices = outputs.clause_notices(text, [d["id"] for d in docs if not d["missing"]], s.source)
             return render_template(
                 "review.html", **site.chrome("review", problems), problems=lines, documents=docs,
                 all_ready=all(d["missing"] == 0 for d in docs), assessment=assessment,
-                risk_offered=risk_offered, band_text={name: text() for name, text in BAND_TEXT.items()}, clause_title=site.clause_title,
+                risk_offered=risk_offered, notices=notices, band_text={name: text() for name, text in BAND_TEXT.items()}, clause_title=site.clause_title,
                 layout_name=site.ui(f"layout_{s.layout}"), preview=site.preview_state(s),
                 document_choices=site.document_choices(), layouts=site.layout_choices())
 

@@ -50,6 +50,7 @@ UI: dict[str, Message] = {
     "problems": message("web.problems", "Answers to give or fix"),
     "no_problems": message("web.no_problems", "Every answer is valid."),
     "risk": message("web.risk", "Pre-deposit risk summary"),
+    "clause_notices": message("web.clause_notices", "Before you sign"),
     "risk_needs": message("web.risk_needs", "The risk summary needs valid answers for the sales contract; fix the "
                                             "answers above first."),
     "verdict": message("web.verdict", "Verdict"),
