@@ -2,6 +2,9 @@
 import datetime as dt
 
 import pytest
+
+from contractgen.core.errors import LibraryError
+from contractgen.interview.definitions import load_interview
 from jinja2.exceptions import SecurityError
 
 from contractgen.core.expressions import ExpressionSyntaxError, compile_expression
@@ -34,3 +37,12 @@ def test_no_python_internals():
 def test_syntax_error():
     with pytest.raises(ExpressionSyntaxError):
         compile_expression("payment.deposit_percent >")
+
+
+def test_an_interview_condition_that_reads_past_the_sandbox_is_refused_on_loading(tmp_path):
+    (tmp_path / "tiny.yaml").write_text(
+        "id: tiny\ntitle: {en: Tiny, zh: 小}\nquestions:\n"
+        "  - path: note\n    type: string\n    label: {en: Note, zh: 备注}\n"
+        "    show_if: \"note.__class__ is defined\"\n", "utf-8")
+    with pytest.raises(LibraryError, match="show_if .*underscore"):
+        load_interview("tiny", tmp_path)

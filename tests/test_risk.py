@@ -380,6 +380,7 @@ def test_a_good_rule_passes(tmp_path):
     (rule_text(zh_why="More money at risk."), "why.zh has no Chinese characters"),
     (rule_text(rid="supplier.sample"), "id must start with 'payment.'"),
     (rule_text().replace("  impact: 2\n", ""), "schema: impact"),
+    (rule_text(when="payment.__class__ is defined"), "a name starting with an underscore"),
 ])
 def test_each_kind_of_mistake_is_caught(tmp_path, rule, fragment):
     path = write_rules(tmp_path, "payment", [rule])

@@ -113,9 +113,13 @@ def _expression(source, where: str, key: str) -> Expression | None:
     if source is None:
         return None
     try:
-        return compile_expression(source)
+        expression = compile_expression(source)
     except ExpressionSyntaxError as exc:
         raise LibraryError(f"{where}: {key} does not compile: {exc}") from None
+    if expression.escapes:  # the sandbox refuses them when evaluating; an interview refuses them at once
+        raise LibraryError(f"{where}: {key} {'; '.join(expression.escapes)} (a way out of the expression "
+                           f"sandbox, refused as in a clause's `when`)")
+    return expression
 
 
 def _question(raw: dict, where: str) -> Question:

@@ -96,6 +96,9 @@ def _read_rule(raw: Any, index: int, path: Path, problems: list[LintProblem]) ->
     except ExpressionSyntaxError as exc:
         add(f"when does not compile: {exc}")
         return None
+    for escape in when.escapes:  # refused as in a clause's `when`
+        add(f"when {escape}")
+        ok = False
     if not ok:
         return None
     return RiskRule(rid, when, raw["probability"], raw["impact"], texts["title"], texts["why"], texts["fix"],
