@@ -236,3 +236,22 @@ def test_every_document_of_a_whole_set_as_built_matches(example, tmp_path):
         assert checked.returncode == 0, (manifest.name, checked.stdout[-2000:], checked.stderr)
         recorded = json.loads(manifest.read_text("utf-8"))["manifest"]
         assert recorded["document"] in recorded["set"] and len(recorded["set"]) == len(manifests)
+
+
+def test_another_document_of_the_order_is_the_wrong_file_not_a_contract_with_hundreds_of_changes(tmp_path):
+    result = run_cli("build", EXAMPLE, "--docs", "sales_contract", "nnn", "--format", "docx,pdf", "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    contract = tmp_path / f"{STEM}.manifest.json"
+    for returned in (tmp_path / "SC-2026-0142-nnn.docx", tmp_path / "SC-2026-0142-nnn.pdf"):
+        checked = run_cli("verify", returned, "--against", contract)
+        assert checked.returncode == 2, checked.stdout[-1000:] + checked.stderr
+        assert "expected Sales Contract SC-2026-0142" in checked.stderr
+        assert "Non-Disclosure, Non-Use and Non-Circumvention Agreement" in checked.stderr
+    # the contract itself, retitled by the factory, is still compared: a change, not the wrong file
+    document = docx.Document(str(tmp_path / f"{STEM}.docx"))
+    for paragraph in document.paragraphs[:2]:  # the title, in both languages
+        paragraph.runs[0].text = {"Sales Contract": "Purchase Contract", "销售合同": "购销合同"}[paragraph.text]
+    document.save(str(tmp_path / "retitled.docx"))
+    checked = run_cli("verify", tmp_path / "retitled.docx", "--against", contract, "--format", "json")
+    assert checked.returncode == 4, checked.stderr
+    assert any("购" in f["returned"] and f["article"] == 0 for f in findings(checked)), checked.stdout

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import InputError, Problem
-from ..core.messages import message
+from ..core.messages import as_typed, message
+from ..documents.model import Document
 from .compare import Comparison, compare
 from .reference import Reference, rebuild
 from .returned import kind_of, printed_by_word_processor, read_returned
-from .text import running_lines
+from .text import Line, running_lines
 
 EXIT_DIFFERS = 4
 
@@ -18,6 +19,10 @@ _REFERENCE = message("verify.reference", "the contract's .manifest.json (--again
 _NEITHER = message("verify.neither", "neither")
 _CONTRACT_TEXT = message("verify.contract_text", "the text of a contract")
 _NO_TEXT = message("verify.no_text", "no text at all")
+_THIS_DOCUMENT = message("verify.this_document", "{title} {number}: its title, and most of its articles")
+_ANOTHER_DOCUMENT = message("verify.another_document", "another document, without that title and without {missing} of "
+                            "its {articles} articles; its first lines read: {start}")
+OPENING_LINES = 12  # where a document's title stands (a scan's first page may open with a header)
 
 
 @dataclass(frozen=True)
@@ -46,5 +51,27 @@ def verify(returned: list[Path], manifest: Path | None, answers: Path | None, do
     doc = reference.document
     comparison = compare(reference.lines, lines, running_lines(doc.title, doc.reference, doc.labels),
                          reference.answers)
+    _refuse_another_document(returned[0], doc, lines, comparison)
     source = " and ".join(str(p) for p in (manifest, answers) if p)
     return Verification(tuple(str(p) for p in returned), kind, reference, comparison, source)
+
+
+def _refuse_another_document(source: Path, document: Document, lines: list[Line], comparison: Comparison) -> None:
+    """Another document (the NNN returned for the sales contract, another order's contract) is not a
+    contract with hundreds of changes: without the title in either language and missing most articles,
+    it is the wrong file (exit 2). A factory that retitles the contract, or deletes articles, still gets
+    the report of what it changed."""
+    articles = sum(1 for s in document.sections if s.clauses)
+    missing = sum(1 for f in comparison.findings if f.category == "missing")
+    opening = squeezed(" ".join(item.text for item in lines[:OPENING_LINES]))
+    titled = any(t and squeezed(t) in opening for t in (document.title.en, document.title.zh))
+    if titled or missing * 2 <= articles:
+        return
+    start = " / ".join(item.text for item in lines[:3])[:200]
+    raise InputError(Problem(str(source), "", _THIS_DOCUMENT(title=document.title, number=as_typed(document.reference)),
+                             _ANOTHER_DOCUMENT(missing=missing, articles=articles, start=as_typed(start))))
+
+
+def squeezed(text: str) -> str:
+    """Lower case, without spacing or punctuation: how a title compares across DOCX, PDF and OCR."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
