@@ -21,6 +21,7 @@ from .library.clauses import ClauseLibrary, LintProblem, load_library, read_libr
 from .library.definitions import available_documents, load_definition
 from .library.glossary import forbidden_variants, load_glossary
 from .risk.assess import BAND_TEXT, VERDICTS
+from .facts.derived import DEPOSIT_TERMS
 from .facts.reference import reference_problems
 from .risk.rules import read_rules
 
@@ -108,6 +109,7 @@ def lint_wording() -> list[LintProblem]:
             texts += _chinese_strings(load_yaml_file(path), str(path))
     texts += [("contractgen/documents/labels.py", text.zh) for text in labels.LABELS.values()]
     texts += [("contractgen/risk/assess.py", text().zh) for text in (*VERDICTS.values(), *BAND_TEXT.values())]
+    texts += [("contractgen/facts/derived.py", text().zh) for text in DEPOSIT_TERMS.values()]
     return [LintProblem(where, "", f"ZH {variant}") for where, text in texts for variant in forbidden_variants(text)]
 
 

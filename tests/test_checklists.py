@@ -21,7 +21,7 @@ from contractgen.render.markdown import render_markdown
 from contractgen.risk import rules
 from contractgen.risk.rules import load_rules
 
-from conftest import DELETE, ROOT, rule_text, write_rules
+from conftest import DELETE, ROOT, rule_text, run_cli, write_rules
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 CHECKLISTS = ["predeposit_checklist", "qc_checklist", "error_response_plan", "communication_charter"]
@@ -242,6 +242,64 @@ def test_the_matrix_places_full_prepayment_in_the_high_high_cell(write_order):
     text = "\n".join(paragraphs(d))
     assert "Verdict: Do not pay the deposit yet." in text and "结论：暂勿支付预付款。" in text
     assert [c.id for c in document.sections[-1].clauses] == ["predeposit.verdict_do_not_pay"]
+
+
+# --- the order's own word for its deposit: 定金 is not 预付款 (glossary, design.md invariant 8) ----------
+
+# Each order (changes to the houseware example, a 30 % advance, or another example file), the word its
+# checklist and plan must call the first payment, and the sentences that say so. No sentence of these
+# documents contrasts the two kinds for an order the interview accepts, so the other words never appear.
+DEPOSIT_WORDS = ("预付款", "定金", "第一笔款项")
+DEPOSIT_ORDERS = {
+    "earnest example": (ROOT / "examples" / "apparel-earnest-hkiac.yaml", "定金", [
+        "在支付定金欧元5,385.00之前", "限期支付定金", "才支付定金", "在支付定金之前，最迟在批量生产开始之前",
+        "支付定金之前，由买方亲自", "卖方须在支付定金前", "结论：支付定金前，请先解决上述风险事项。"], [
+        "届时再想追回定金就很困难", "买方支付的是定金", "我方已向贵方支付定金欧元5,385.00"]),
+    "earnest, paid to a person": ({"payment.deposit_kind": "earnest", "payment.deposit_percent": 20,
+                                   "supplier.bank.beneficiary": "王伟"}, "定金", [
+        "在支付定金美元3,200.00之前", "定金将汇入个人账户", "结论：暂勿支付定金。"], [
+        "届时再想追回定金就很困难", "我方已向贵方支付定金美元3,200.00"]),
+    "earnest, nothing to fix": ({"payment.deposit_kind": "earnest", "payment.deposit_percent": 20, "tooling": DELETE,
+                                 "delivery.ship_by": "2027-01-20"}, "定金", [
+        "结论：就本订单的条款而言，可以支付定金"], ["买方支付的是定金"]),
+    "advance example": ({}, "预付款", [
+        "在支付预付款美元4,800.00之前", "限期支付预付款", "才支付预付款", "结论：支付预付款前，请先解决上述风险事项。"], [
+        "届时再想追回预付款就很困难", "我方已向贵方支付预付款美元4,800.00"]),
+    "no deposit": ({"payment.deposit_percent": 0}, "第一笔款项", [
+        "在支付第一笔款项之前", "限期支付第一笔款项", "才支付第一笔款项", "结论：支付第一笔款项前，请先解决上述风险事项。"], [
+        "届时再想追回已付款项就很困难"]),
+}
+
+
+@pytest.mark.parametrize("name", DEPOSIT_ORDERS)
+def test_the_checklist_and_the_plan_call_the_deposit_what_the_contract_calls_it(write_order, tmp_path, name):
+    """Built as a buyer builds them (`contractgen build … --format docx --layout zh`) and read back from
+    the DOCX: a 定金 order is never told to pay a 预付款, an advance order never reads 定金, and an order
+    without a deposit speaks of its first payment."""
+    order, word, checklist_says, plan_says = DEPOSIT_ORDERS[name]
+    path = order if isinstance(order, Path) else write_order(order)
+    result = run_cli("build", path, "--docs", "predeposit_checklist,error_response_plan", "--format", "docx",
+                     "--layout", "zh", "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = {kind: "\n".join(paragraphs(open_docx(next(tmp_path.glob(f"*-{kind}.zh.docx")))))
+            for kind in ("predeposit_checklist", "error_response_plan")}
+    for kind, says in (("predeposit_checklist", checklist_says), ("error_response_plan", plan_says)):
+        assert [s for s in says if s not in text[kind]] == [], (kind, text[kind])
+        assert {w: text[kind].count(w) for w in DEPOSIT_WORDS if w != word and w in text[kind]} == {}, kind
+
+
+def test_the_english_says_earnest_money_where_the_chinese_says_dingjin(write_order):
+    path = write_order({"payment.deposit_kind": "earnest", "payment.deposit_percent": 20})
+    _, documents = assemble_documents(path, ["predeposit_checklist", "error_response_plan"])
+    for document in documents:
+        for section in document.sections:
+            for clause in section.clauses:
+                en, zh = " ".join(clause.paragraphs_en), " ".join(clause.paragraphs_zh)
+                assert ("定金" in zh) <= ("earnest money" in en), (clause.id, en, zh)
+    checklist = " ".join(p for s in documents[0].sections for c in s.clauses for p in c.paragraphs_en)
+    assert "Before the earnest money of USD 3,200.00, send a small amount" in checklist
+    assert "Verdict: fix the findings above before the earnest money leaves your account." in checklist
+    assert "Samples are the gate: no earnest money until you have approved a sample" in checklist
 
 
 @pytest.fixture

@@ -203,8 +203,9 @@ def test_lint_reports_a_parity_fault_over_the_examples(tmp_path, monkeypatch):
 
 def test_a_checklist_that_writes_shoufukuan_is_refused_by_lint_and_build(tmp_path):
     folder = library_copy(tmp_path)
+    # shop talk for the deposit the clause otherwise names by the order's word (deposit_term)
     edit_clause(folder, "predeposit/first_wire.yaml",
-                lambda d: d["text"].update(zh=d["text"]["zh"].replace("预付款", "首付款")))
+                lambda d: d["text"].update(zh=d["text"]["zh"] + "\n☐ 首付款到账后，卖方方可开工。"))
     problems = [str(p) for p in lint(folder) if p.clause_id == "predeposit.first_wire"]
     assert problems and all("uses 首付款, which the glossary forbids: write 预付款" in p for p in problems), problems
     answers = answers_from_mapping(load_yaml_file(EXAMPLE), interview(), "order")

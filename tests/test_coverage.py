@@ -118,6 +118,7 @@ DERIVED_INPUTS = {
     "total_amount": {"products", "currency"},
     "total_quantity": {"products"},
     "deposit_amount": {"products", "currency", "payment.deposit_percent"},
+    "deposit_term": {"payment.deposit_percent", "payment.deposit_kind"},
     "balance_amount": {"products", "currency", "payment.deposit_percent", "payment.stage_trigger",
                        "payment.stage_percent"},
     "balance_percent": {"payment.deposit_percent", "payment.stage_trigger", "payment.stage_percent"},

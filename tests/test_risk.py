@@ -14,12 +14,13 @@ import pytest
 
 from contractgen.answers.load import load_answers
 from contractgen.build import interview_for
-from contractgen.risk.assess import assess, band
-from contractgen.facts.derived import derive
-from contractgen.risk.facts import compute_facts, is_company_name, normalise_name, rule_context
+from contractgen.risk.assess import VERDICTS, _fill, assess, band
+from contractgen.facts.derived import DEPOSIT_TERMS, deposit_kind, derive
+from contractgen.library.glossary import load_glossary
+from contractgen.risk.facts import compute_facts, is_company_name, normalise_name, rule_context, text_facts
 from contractgen.facts import uscc
 from contractgen.risk import rules
-from contractgen.risk.rules import read_rules
+from contractgen.risk.rules import load_rules, read_rules
 
 from conftest import DELETE, EXAMPLE, ROOT, rule_text, write_rules
 
@@ -473,3 +474,71 @@ def test_an_english_registered_name_is_refused_before_the_verdict(write_order):
     result = run_cli("check", write_order({"supplier.name_zh": "Shenzhen Huaxin Houseware Co., Ltd."}))
     assert result.returncode == 2
     assert "supplier.name_zh: expected Chinese text" in result.stderr
+
+
+# -- the order's own word for its deposit: 定金 is not 预付款 (glossary, design.md invariant 8) ------------
+
+KINDS = {  # changes to the demo order (30 % advance) → its kind, and the word its Chinese must use
+    "advance": ({}, "预付款"),
+    "earnest": ({"payment.deposit_kind": "earnest", "payment.deposit_percent": 20}, "定金"),
+    "none": ({"payment.deposit_percent": 0}, "第一笔款项"),
+}
+# Rule texts that name a kind of payment whatever the order's kind, on purpose: the earnest-money rule
+# contrasts 定金 with 预付款 (Civil Code Art. 586); the fixes of the deposit-size rules recommend an advance
+# payment of about 30 % (a valid 定金 is at most 20 %, so they fire only for an advance, or for earnest
+# money validated elsewhere, beside the earnest-money rule); full prepayment is an advance by nature
+# ("预付款诈骗", advance-payment fraud).
+NAMES_A_KIND = {("payment.earnest_over_20", "title"), ("payment.earnest_over_20", "why"),
+                ("payment.earnest_over_20", "fix"), ("payment.full_prepayment", "why"),
+                ("payment.full_prepayment", "fix"), ("payment.deposit_over_50", "fix"),
+                ("payment.deposit_over_30", "fix")}
+
+
+def test_each_kind_of_deposit_has_its_word_and_its_glossary_term():
+    terms = {t.zh: t.en for t in load_glossary().terms}
+    assert {kind: DEPOSIT_TERMS[kind]().zh for kind in KINDS} == {kind: word for kind, (_, word) in KINDS.items()}
+    assert terms["预付款"].startswith("advance payment") and terms["定金"] == DEPOSIT_TERMS["earnest"]().en
+    assert [deposit_kind(p) for p in ({"deposit_percent": 30, "deposit_kind": "advance"},
+                                      {"deposit_percent": 20, "deposit_kind": "earnest"},
+                                      {"deposit_percent": Decimal(0), "deposit_kind": "earnest"}, None)] == [
+        "advance", "earnest", "none", "advance"]
+
+
+@pytest.mark.parametrize("code", ["do_not_pay", "fix_first", "ok"])
+def test_every_verdict_names_the_orders_own_deposit(code):
+    for kind in KINDS:
+        verdict, term = VERDICTS[code, kind](), DEPOSIT_TERMS[kind]()
+        assert term.zh in verdict.zh and term.en in verdict.en, (code, kind, verdict)
+        others = {DEPOSIT_TERMS[k]().zh for k in KINDS if k != kind}
+        assert not [w for w in others if w in verdict.zh], (code, kind, verdict)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_verdict_and_the_findings_call_the_deposit_what_the_order_calls_it(write_order, kind):
+    changes, word = KINDS[kind]
+    result = assessed(write_order({**changes, "supplier.bank.beneficiary": "王伟"}))  # a personal account
+    assert result.verdict == "do_not_pay"
+    assert result.verdict_text == VERDICTS["do_not_pay", kind]()
+    personal = next(f for f in result.findings if f.id == "payment.personal_account")
+    assert personal.title.zh == f"{word}将汇入个人账户"
+    assert personal.title.en == f"The {DEPOSIT_TERMS[kind]().en} would go to a personal account"
+    for f in result.findings:
+        for part in ("title", "why", "fix"):
+            zh = getattr(f, part).zh
+            assert not [w for _, w in KINDS.values() if w != word and w in zh and (f.id, part) not in NAMES_A_KIND], (
+                f.id, part, zh)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_rule_text_calls_the_orders_deposit_by_another_name(write_order, kind):
+    """Every rule's title, why and fix as an order of this kind reads them, whether or not the rule fires:
+    a fixed 预付款 where the order pays 定金 (or the reverse) is the defect this guards against."""
+    changes, word = KINDS[kind]
+    answers = load_answers(write_order(changes), INTERVIEW).data
+    texts = text_facts(answers, derive(answers, INTERVIEW))
+    assert texts["deposit"] == DEPOSIT_TERMS[kind]()
+    wrong = {(rule.id, part, other) for rule in load_rules() for part in ("title", "why", "fix")
+             for _, other in KINDS.values() if other != word and other in _fill(getattr(rule, part), texts).zh}
+    assert {(rid, part) for rid, part, _ in wrong} <= NAMES_A_KIND, sorted(wrong)
+    said = {rule.id for rule in load_rules() if "{deposit}" in rule.title.zh + rule.why.zh + rule.fix.zh}
+    assert {"payment.personal_account", "verification.samples_not_approved", "product.vague_specification"} <= said

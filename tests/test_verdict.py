@@ -315,3 +315,26 @@ def test_the_error_plan_covers_a_supplier_that_stops_work(checklists):
     assert "Send a demand letter in Chinese" in text
     assert "双倍返还定金" in text and "Hong Kong International Arbitration Centre" in text
     assert "20 March 2027" in text and "《民法典》第五百九十四条" in text
+
+
+# -- the verdict names the order's own deposit: 定金 is not 预付款 (glossary, design.md invariant 8) -----------
+
+@pytest.mark.parametrize("changes, en, zh, other_words", [
+    ({"payment.deposit_kind": "earnest", "payment.deposit_percent": 20}, "Fix these before paying the earnest money",
+     "支付定金前，请先解决以下问题", ("预付款", "第一笔款项")),
+    ({}, "Fix these before paying the deposit", "支付预付款前，请先解决以下问题", ("定金", "第一笔款项")),
+    ({"payment.deposit_percent": 0}, "Fix these before making the first payment", "支付第一笔款项前，请先解决以下问题",
+     ("预付款", "定金")),
+], ids=["earnest", "advance", "none"])
+def test_check_names_the_deposit_the_contract_has(write_order, changes, en, zh, other_words):
+    """`contractgen check --lang zh` prints the verdict and every finding in Chinese: a 定金 order is never
+    told to pay a 预付款 (the demo order's one finding, the New Year shutdown, and a sample due in it)."""
+    path = write_order({**changes, "verification.samples_approved": False, "verification.sample_date": "2027-02-10"})
+    result = run_cli("check", path, "--lang", "zh")
+    assert result.returncode == 0, result.stderr
+    assert f"结论：{zh}。" in result.stdout
+    assert [w for w in other_words if w in result.stdout] == [], result.stdout
+    word = zh.removeprefix("支付").split("前")[0]
+    assert f"支付{word}前尚无确认样品" in result.stdout and f"在支付{word}之前确认样品" in result.stdout
+    english = check_json(path)
+    assert english["verdict"]["en"] == en and english["verdict"]["zh"] == zh

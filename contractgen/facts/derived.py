@@ -23,7 +23,7 @@ from ..interview.definitions import Interview
 DERIVED_NAMES = frozenset({"lines", "total_amount", "total_quantity", "deposit_amount", "balance_percent",
                            "balance_amount", "late_penalty_cap_amount", "label", "term", "party", "document",
                            "work_overlap", "risk", "stage_amount", "tooling_daily_sum", "production_days",
-                           "registration", "calendar", "compliance", "inspection_plan"})
+                           "registration", "calendar", "compliance", "inspection_plan", "deposit_term"})
 # Derived values that are mappings, and the keys under them a clause may use (docs/formats.md).
 DERIVED_FIELDS = {
     "work_overlap": frozenset({"buyer_time_zone", "buyer_zone_en", "buyer_zone_zh", "china_time_zone", "minutes", "hours", "buyer_from", "buyer_to",
@@ -36,6 +36,7 @@ DERIVED_FIELDS = {
     "calendar": frozenset({"start", "end", "new_years", "holidays"}),
     "compliance": frozenset({"market", "requirements"}),
     "inspection_plan": frozenset({"inspections", "cost"}),
+    "deposit_term": frozenset({"en", "zh"}),
 }
 # The supplier's clock: all of mainland China keeps Beijing time (UTC+8, no daylight saving time).
 CHINA_TIME_ZONE = "Asia/Shanghai"
@@ -45,6 +46,33 @@ MAX_TOTAL = Decimal(10) ** 15  # amounts in words go below 10^16; no real order 
 
 
 _TOTAL_BELOW = message("expected.total_below", "an order total (quantity × unit price, all lines) below {limit}")
+
+
+# What this order calls the money the buyer pays first (design.md invariant 8, the glossary): the deposit
+# clause makes it an advance payment (预付款) or earnest money (定金, Civil Code Arts. 586–588); with no
+# deposit it is the first payment (第一笔款项). Every checklist line, risk text and verdict that speaks of
+# the order's own deposit takes its word from here (derived value `deposit_term`, text fact {deposit}).
+DEPOSIT_TERMS = {
+    "advance": message("term.deposit.advance", "deposit"),
+    "earnest": message("term.deposit.earnest", "earnest money"),
+    # TRANSLATORS: an order with no deposit: the first money the buyer pays (the balance, or a staged payment)
+    "none": message("term.deposit.none", "first payment"),
+}
+
+
+def deposit_kind(payment) -> str:
+    """`none` (deposit_percent 0), `earnest` or `advance`: which of DEPOSIT_TERMS names the order's first
+    payment. An order whose payment terms are not known (an NNN) is read as the interview's default."""
+    payment = payment if isinstance(payment, dict) else {}
+    if payment.get("deposit_percent") == 0:
+        return "none"
+    return "earnest" if payment.get("deposit_kind") == "earnest" else "advance"
+
+
+def deposit_term(payment) -> Text:
+    """The word for the order's deposit in each language: deposit / 预付款, earnest money / 定金, or
+    first payment / 第一笔款项."""
+    return DEPOSIT_TERMS[deposit_kind(payment)]()
 
 
 def total_problem(answers: dict, source: str) -> Problem | None:
@@ -108,6 +136,9 @@ def derive(answers: dict, interview: Interview) -> dict:
         cap = (answers.get("delivery") or {}).get("late_penalty_cap_percent")
         if cap is not None and "delivery.late_penalty_cap_percent" in asked:
             out["late_penalty_cap_amount"] = _percent_of(total, cap, currency)
+    payment = answers.get("payment")
+    if "payment.deposit_percent" in asked and isinstance(payment, dict) and "deposit_percent" in payment:
+        out["deposit_term"] = _text(deposit_term(payment))
     out.update(_tooling_daily(answers, asked, out, currency))
     overlap = work_overlap(answers) if "communication.buyer_time_zone" in asked else None
     if overlap is not None:

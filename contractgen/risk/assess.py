@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..core.messages import as_typed, message
 from ..core.text import Text
-from ..facts.derived import derive
+from ..facts.derived import deposit_kind, derive
 from ..interview.definitions import Interview
 from .facts import identity_unchecked, payee_unconfirmed, rule_context, text_facts
 from .rules import RiskRule, load_rules
@@ -21,13 +21,21 @@ from .rules import RiskRule, load_rules
 
 BANDS = ("low", "medium", "high", "very-high")
 BAND_MIN_SCORE = {"low": 1, "medium": 3, "high": 6, "very-high": 9}
-# Each a Message of the catalog: BAND_TEXT[name]() and VERDICTS[code]() give the Text.
+# Each a Message of the catalog: BAND_TEXT[name]() and VERDICTS[code, kind]() give the Text. A verdict
+# names the order's own first payment, as its contract does (facts.derived.deposit_kind): the deposit
+# (预付款), the earnest money (定金), or with no deposit the first payment (第一笔款项).
 BAND_TEXT = {"low": message("risk.band.low", "Low"), "medium": message("risk.band.medium", "Medium"),
              "high": message("risk.band.high", "High"), "very-high": message("risk.band.very_high", "Very High")}
 VERDICTS = {
-    "do_not_pay": message("risk.verdict.do_not_pay", "Do not pay the deposit yet"),
-    "fix_first": message("risk.verdict.fix_first", "Fix these before paying the deposit"),
-    "ok": message("risk.verdict.ok", "OK to pay the deposit"),
+    ("do_not_pay", "advance"): message("risk.verdict.do_not_pay", "Do not pay the deposit yet"),
+    ("do_not_pay", "earnest"): message("risk.verdict.do_not_pay.earnest", "Do not pay the earnest money yet"),
+    ("do_not_pay", "none"): message("risk.verdict.do_not_pay.none", "Do not make the first payment yet"),
+    ("fix_first", "advance"): message("risk.verdict.fix_first", "Fix these before paying the deposit"),
+    ("fix_first", "earnest"): message("risk.verdict.fix_first.earnest", "Fix these before paying the earnest money"),
+    ("fix_first", "none"): message("risk.verdict.fix_first.none", "Fix these before making the first payment"),
+    ("ok", "advance"): message("risk.verdict.ok", "OK to pay the deposit"),
+    ("ok", "earnest"): message("risk.verdict.ok.earnest", "OK to pay the earnest money"),
+    ("ok", "none"): message("risk.verdict.ok.none", "OK to make the first payment"),
 }
 
 
@@ -164,7 +172,8 @@ def assess(answers: dict, interview: Interview, rules: tuple[RiskRule, ...] | li
     if code == "ok" and asks_checks and (identity_unchecked(answers, derived) or payee_unconfirmed(answers, derived)):
         code = "do_not_pay"  # invariant 10, whatever the rule files say: an unverified supplier is not safe
     checks = verification_checks(answers, interview)
-    return Assessment(tuple(findings), code, VERDICTS[code](), tuple(label for label, a in checks if a is None),
+    kind = deposit_kind(answers.get("payment")) if "deposit_term" in derived else "advance"
+    return Assessment(tuple(findings), code, VERDICTS[code, kind](), tuple(label for label, a in checks if a is None),
                       _notes(derived), asks_checks, checks)
 
 

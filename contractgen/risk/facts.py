@@ -14,7 +14,7 @@ from ..core.yamlio import source_text
 from ..facts import uscc
 from ..facts.calendar import date_text, in_golden_week, new_year_near, new_years_between
 from ..facts.compliance import spec_gaps
-from ..facts.derived import round_money
+from ..facts.derived import deposit_term, round_money
 from ..facts.plan import stake_level
 
 
@@ -295,8 +295,11 @@ def _gap_list(answers: dict) -> Text:
 
 
 def text_facts(answers: dict, derived: dict) -> dict[str, Text]:
-    """Values a rule's title, why and fix may name as {name}: dates, the division, the gaps."""
-    out: dict[str, Text] = {}
+    """Values a rule's title, why and fix may name as {name}: dates, the division, the gaps, and
+    {deposit}, the order's word for the money paid first (deposit / 预付款, earnest money / 定金, first
+    payment / 第一笔款项: facts.derived.deposit_term)."""
+    term = derived.get("deposit_term")  # None when the interview asks no payment terms: the default word
+    out: dict[str, Text] = {"deposit": Text(term["en"], term["zh"]) if term else deposit_term(None)}
     signed, ship_by, sample = _dates(answers)
     for prefix, day in (("", ship_by), ("sample_", sample)):
         window = new_year_near(day) if day else None
@@ -336,6 +339,6 @@ TEXT_FACTS = frozenset({"new_year", "shutdown_start", "shutdown_end", "shortage_
                         *(f"sample_{n}" for n in ("new_year", "shutdown_start", "shutdown_end", "shortage_end",
                                                   "ship_before", "plan_after")),
                         "ship_by", "golden_week_before", "golden_week_after", "sample_date", "division",
-                        "address_place", "supplier_age", "spec_gaps", "compliance_documents"})
+                        "address_place", "supplier_age", "spec_gaps", "compliance_documents", "deposit"})
 
 
