@@ -114,7 +114,7 @@ def derive(answers: dict, interview: Interview) -> dict:
             line = {**product, "number": number, "amount": amount}
             if quality.get("aql") and quality.get("inspection") != "none":
                 line["aql"] = _aql_plan(product["quantity"], quality)
-            line["checks"] = [{"en": t.en, "zh": t.zh} for t in category_checks(product.get("category"))]
+            line["checks"] = [asdict(t) for t in category_checks(product.get("category"))]
             category = _item_choice(interview, "products", "category", product.get("category"))
             if category is not None:
                 line["category_label"] = {"en": category.en, "zh": category.zh}
@@ -138,7 +138,7 @@ def derive(answers: dict, interview: Interview) -> dict:
             out["late_penalty_cap_amount"] = _percent_of(total, cap, currency)
     payment = answers.get("payment")
     if "payment.deposit_percent" in asked and isinstance(payment, dict) and "deposit_percent" in payment:
-        out["deposit_term"] = _text(deposit_term(payment))
+        out["deposit_term"] = asdict(deposit_term(payment))
     out.update(_tooling_daily(answers, asked, out, currency))
     overlap = work_overlap(answers) if "communication.buyer_time_zone" in asked else None
     if overlap is not None:
@@ -155,10 +155,6 @@ def _item_choice(interview: Interview, list_path: str, item_path: str, value) ->
     return choice.label if choice else None
 
 
-def _text(t) -> dict:
-    return {"en": t.en, "zh": t.zh}
-
-
 def _order_facts(answers: dict, asked: set[str]) -> dict:
     """The supplier's registration read from its USCC, the calendar of the order's dates, the
     compliance its products owe and the inspection plan: each only when the interview asks its inputs."""
@@ -167,9 +163,9 @@ def _order_facts(answers: dict, asked: set[str]) -> dict:
     found = registration(supplier.get("uscc")) if "supplier.uscc" in asked else None
     if found is not None:
         out["registration"] = {
-            "code": found.code, "authority": _text(found.authority), "entity_type": _text(found.entity_type),
+            "code": found.code, "authority": asdict(found.authority), "entity_type": asdict(found.entity_type),
             "individual_business": found.individual_business, "division_code": found.division_code,
-            "division": found.division, "exact": found.exact, "source": _text(found.source),
+            "division": found.division, "exact": found.exact, "source": asdict(found.source),
             "address_place": place_name(supplier.get("address_zh")),
             "matches_address": region_matches_address(found.code, supplier.get("address_zh"))}
     market = (answers.get("delivery") or {}).get("destination_market")
@@ -189,12 +185,12 @@ def _order_facts(answers: dict, asked: set[str]) -> dict:
             "new_years": [{"date": w.new_year, "shutdown_start": w.shutdown_start, "shutdown_end": w.shutdown_end,
                            "shortage_end": w.shortage_end, "ship_before": w.ship_before, "plan_after": w.plan_after}
                           for w in new_years_between(signed, end)],
-            "holidays": [{"id": h.id, "name": _text(h.name), "first": h.first, "last": h.last,
-                          "dates": _text(_span(h.first, h.last))} for h in holidays_between(signed, end)]}
+            "holidays": [{"id": h.id, "name": asdict(h.name), "first": h.first, "last": h.last,
+                          "dates": asdict(_span(h.first, h.last))} for h in holidays_between(signed, end)]}
     if isinstance(ship_by, dt.date) and signed <= ship_by and in_range(ship_by):
         out["inspection_plan"] = {
-            "inspections": [{**item, "date_text": _text(date_text(item["date"])),
-                             "book_by_text": _text(date_text(item["book_by"]))}
+            "inspections": [{**item, "date_text": asdict(date_text(item["date"])),
+                             "book_by_text": asdict(date_text(item["book_by"]))}
                             for item in inspection_plan(signed, ship_by)],
             "cost": inspection_cost()}
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import asdict
 
 from ..core.messages import message
 from ..core.text import Text
@@ -147,20 +148,17 @@ def summary_text(assessment: Assessment, answers_file: str, documents: list[str]
 
 def summary_json(assessment: Assessment, answers_file: str, documents: list[str], fail_on: str, failed: bool) -> str:
     """The summary for scripts (`contractgen check --format json`): fixed keys in a fixed order."""
-    def text(t: Text) -> dict:
-        return {"en": t.en, "zh": t.zh}
-
     record = {
         "format_version": 1,
         "answers": answers_file,
         "documents": documents,
-        "verdict": {"code": assessment.verdict, **text(assessment.verdict_text)},
+        "verdict": {"code": assessment.verdict, **asdict(assessment.verdict_text)},
         "fail_on": fail_on,
         "failed": failed,
-        "unverified": [text(t) for t in assessment.unverified],
-        "notes": [text(t) for t in assessment.notes],
+        "unverified": [asdict(t) for t in assessment.unverified],
+        "notes": [asdict(t) for t in assessment.notes],
         "findings": [{"id": f.id, "score": f.score, "band": f.band, "probability": f.probability,
-                      "impact": f.impact, "title": text(f.title), "why": text(f.why), "fix": text(f.fix),
+                      "impact": f.impact, "title": asdict(f.title), "why": asdict(f.why), "fix": asdict(f.fix),
                       "clauses": list(f.clauses)} for f in assessment.findings],
     }
     return json.dumps(record, ensure_ascii=False, indent=2)
@@ -170,16 +168,13 @@ def summary_context(assessment: Assessment) -> dict:
     """The assessment as plain data for clauses and tables (`risk` in the clause context): the verdict,
     the number of findings per band, and each finding, highest risk first."""
 
-    def text(t: Text) -> dict:
-        return {"en": t.en, "zh": t.zh}
-
-    findings = [{"number": number, "id": f.id, "score": f.score, "band": f.band, "band_text": text(BAND_TEXT[f.band]()),
-                 "probability": f.probability, "impact": f.impact, "title": text(f.title), "why": text(f.why),
-                 "fix": text(f.fix), "clauses": list(f.clauses)}
+    findings = [{"number": number, "id": f.id, "score": f.score, "band": f.band, "band_text": asdict(BAND_TEXT[f.band]()),
+                 "probability": f.probability, "impact": f.impact, "title": asdict(f.title), "why": asdict(f.why),
+                 "fix": asdict(f.fix), "clauses": list(f.clauses)}
                 for number, f in enumerate(assessment.findings, start=1)]
-    return {"verdict": assessment.verdict, "verdict_text": text(assessment.verdict_text), "count": len(findings),
+    return {"verdict": assessment.verdict, "verdict_text": asdict(assessment.verdict_text), "count": len(findings),
             "counts": {b.replace("-", "_"): sum(f["band"] == b for f in findings) for b in BANDS},
-            "findings": findings, "unverified": [text(t) for t in assessment.unverified],
-            "notes": [text(t) for t in assessment.notes],
-            "checks": [{"label": text(label), "answer": text(answer) if answer else None}
+            "findings": findings, "unverified": [asdict(t) for t in assessment.unverified],
+            "notes": [asdict(t) for t in assessment.notes],
+            "checks": [{"label": asdict(label), "answer": asdict(answer) if answer else None}
                        for label, answer in assessment.checks]}
