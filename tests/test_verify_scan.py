@@ -124,3 +124,16 @@ def test_a_blank_page_is_an_error_never_a_match(scans, tmp_path):
     result = run_cli("verify", blank, "--against", scans["manifest"])
     assert result.returncode == 2
     assert "blank page" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_left_edge_of_justified_text_is_not_taken_for_a_rule():
+    """Every line starts at the same pixel column (a vertical stroke: "l", "t"), but the lines break
+    between them; a table's rule runs unbroken and is dropped. The first letters stay."""
+    page = Image.new("L", (400, 700), 255)
+    for i in range(30):
+        page.paste(0, (40, 60 + i * 18, 42, 72 + i * 18))  # the stroke each line starts with
+        text_line(page, 42, 360, 60 + i * 18)
+    page.paste(0, (380, 60, 382, 600))  # a rule
+    out = unfolded(page)
+    assert any(out.getpixel((40, y)) == 0 for y in range(out.height))
+    assert all(out.getpixel((380, y)) == 255 for y in range(out.height))
