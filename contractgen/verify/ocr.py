@@ -235,7 +235,7 @@ def _ocr(image: Image.Image, page: int) -> tuple[list[Line], int, float]:
     import pytesseract  # here, in the worker: only a scan needs it
 
     try:
-        data = pytesseract.image_to_data(image, lang=LANGUAGES, config="--psm 3",
+        data = pytesseract.image_to_data(image, lang=LANGUAGES, config="--psm 6",
                                          output_type=pytesseract.Output.DICT, timeout=TIMEOUT_SECONDS)
     except (pytesseract.TesseractError, RuntimeError) as exc:
         raise OcrEngineError(f"Tesseract failed on page {page}: {exc}") from None
