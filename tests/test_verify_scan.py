@@ -16,7 +16,10 @@ from conftest import EXAMPLE, run_cli
 from contractgen.build import assemble_documents
 from contractgen.documents.model import Document
 from contractgen.render.formats import render
+from contractgen.core.text import Text
+from contractgen.verify.compare import compare
 from contractgen.verify.ocr import unfolded, without_red_ink
+from contractgen.verify.text import Line, Where, Word
 from test_verify import STEM
 
 DPI = 200
@@ -137,3 +140,14 @@ def test_the_left_edge_of_justified_text_is_not_taken_for_a_rule():
     out = unfolded(page)
     assert any(out.getpixel((40, y)) == 0 for y in range(out.height))
     assert all(out.getpixel((380, y)) == 255 for y in range(out.height))
+
+
+def deposit(text: str, page: int = 0) -> list[Line]:
+    return [Line(tuple(Word(w, 95.0) for w in text.split()), page, Where(3, Text("Article 3 Payment", "第三条 付款"), "3.1"))]
+
+
+def test_words_run_together_or_split_apart_are_no_difference():
+    reference = deposit("Each bottle is packed in its own box (违约金)")
+    read = deposit("Eachbottle is packed in itsown box (违约 金 )", page=1)
+    assert not compare(reference, read, [], {}).findings
+    assert compare(reference, deposit("Each bottle is packed in its own bag", page=1), [], {}).findings

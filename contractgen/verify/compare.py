@@ -163,8 +163,8 @@ def _finding(lang: str, op: Opcode, a: Alignment, answers: dict, moved: tuple[se
     tag, i1, i2, j1, j2 = op
     ours = [a.reference[k] for k in range(i1, i2) if k not in moved[0]]
     theirs = [a.returned[k] for k in range(j1, j2) if k not in moved[1]]
-    if not ours and not theirs:
-        return None
+    if "".join(t.text for t in ours) == "".join(t.text for t in theirs):
+        return None  # spacing only: OCR runs words together and splits them, "Eachbottle", "违约 金"
     tag = "replace" if ours and theirs else "delete" if ours else "insert"
     anchor = a.reference[min(i1, len(a.reference) - 1)] if a.reference else None
     where = anchor.where if anchor and anchor.where else Where(0, Text("", ""))
