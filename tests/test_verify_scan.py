@@ -146,8 +146,12 @@ def deposit(text: str, page: int = 0) -> list[Line]:
     return [Line(tuple(Word(w, 95.0) for w in text.split()), page, Where(3, Text("Article 3 Payment", "第三条 付款"), "3.1"))]
 
 
-def test_words_run_together_or_split_apart_are_no_difference():
-    reference = deposit("Each bottle is packed in its own box (违约金)")
-    read = deposit("Eachbottle is packed in itsown box (违约 金 )", page=1)
+def test_spacing_punctuation_and_case_read_wrong_are_no_difference():
+    """OCR runs words together, splits Chinese inside an English line, drops an apostrophe or a comma
+    and capitalises; none of that is an edit. A number's separators and a sign are."""
+    reference = deposit("The Seller's reminder, sent to the Buyer, is liquidated damages (违约金) of USD 16,000.00")
+    read = deposit("The Sellers reminder Sent to theBuyer, is liquidated damages (违约 金 ) of USD 16,000.00", page=1)
     assert not compare(reference, read, [], {}).findings
-    assert compare(reference, deposit("Each bottle is packed in its own bag", page=1), [], {}).findings
+    for edit in ("bag", "USD 16.000,00", "USD 1,600.00", "USD -16,000.00"):
+        changed = deposit(f"The Seller's reminder, sent to the Buyer, is liquidated damages (违约金) of {edit}", page=1)
+        assert compare(reference, changed, [], {}).findings, edit
