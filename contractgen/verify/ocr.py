@@ -4,6 +4,10 @@ one page per worker process, so both cores of a small machine read at once.
 Before reading, the chop's red ink is made white: a round red chop over a signature or a clause hides
 the black text under it from OCR. A page OCR cannot read well enough is an error naming the page,
 never a silent pass.
+
+Each page is read once. Reading the lines that differ again at 400 dpi was measured on a 23-page
+contract and left out: it cost more CPU than the first reading, and Tesseract's worst confusions are
+its model's, not the resolution's (仟 reads as 什 at 400 dpi too).
 """
 from __future__ import annotations
 
