@@ -157,3 +157,6 @@ def test_spacing_punctuation_and_case_read_wrong_are_no_difference():
     for edit in ("bag", "USD 16.000,00", "USD 1,600.00", "USD -16,000.00"):
         changed = deposit(f"The Seller's reminder, sent to the Buyer, is liquidated damages (违约金) of {edit}", page=1)
         assert compare(reference, changed, [], {}).findings, edit
+    chinese = deposit("卖方应于收到货款后，支付美元16,000.00")
+    assert not compare(chinese, deposit("卖方应于收到货款后支付美元16,000.00", page=1), [], {}).findings
+    assert compare(chinese, deposit("卖方应于收到货款后，支付美元16.000.00", page=1), [], {}).findings

@@ -169,8 +169,10 @@ def _finding(lang: str, op: Opcode, a: Alignment, answers: dict, moved: tuple[se
     tag, i1, i2, j1, j2 = op
     ours = [a.reference[k] for k in range(i1, i2) if k not in moved[0]]
     theirs = [a.returned[k] for k in range(j1, j2) if k not in moved[1]]
-    if _bare(ours) == _bare(theirs) and not _by_digit(a, i1, i2):
-        return None  # noise only (_bare), and not a number's separator
+    if not ours and not theirs:
+        return None
+    if _bare(ours) == _bare(theirs) and not (lang == "zh" and _by_digit(a, i1, i2)):
+        return None  # noise only (_bare), and not a Chinese number's separator: there a character is a token
     tag = "replace" if ours and theirs else "delete" if ours else "insert"
     anchor = a.reference[min(i1, len(a.reference) - 1)] if a.reference else None
     where = anchor.where if anchor and anchor.where else Where(0, Text("", ""))
