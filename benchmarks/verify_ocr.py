@@ -4,11 +4,14 @@ its manifest. Prints pages, wall time, the CPU time of verify and its OCR proces
 
     .venv/bin/python benchmarks/verify_ocr.py [--docs nnn sales_contract]
 
-The CPU time tells what two free cores would take (about half of it) when the machine is shared.
+The CPU time tells what two free cores would take (about half of it) when the machine is shared; the
+load average before each verify says how shared it was.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import resource
 import subprocess
 import sys
@@ -44,16 +47,17 @@ def main() -> None:
         out = Path(tmp)
         subprocess.run([*CLI, "build", str(ORDER), "--docs", *args.docs, "--format", "pdf", "-o", str(out)],
                        check=True, capture_output=True, cwd=ROOT)
-        print("| document | pages | wall s | CPU s (verify + OCR) | CPU s per page | exit |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        print(f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, {os.cpu_count()} cores, Python {platform.python_version()}")
+        print("| document | pages | wall s | CPU s (verify + OCR) | CPU s per page | load before | exit |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for doc in args.docs:
             stem = f"SC-2026-0142-{doc}"
             pages = scan(out / f"{stem}.pdf", out / f"{stem}-scan.pdf")
-            cpu, start = children_cpu(), time.perf_counter()
+            load, cpu, start = os.getloadavg()[0], children_cpu(), time.perf_counter()
             result = subprocess.run([*CLI, "verify", str(out / f"{stem}-scan.pdf"), "--against",
                                      str(out / f"{stem}.manifest.json")], capture_output=True, text=True, cwd=ROOT)
             wall, used = time.perf_counter() - start, children_cpu() - cpu
-            print(f"| {doc} | {pages} | {wall:.1f} | {used:.1f} | {used / pages:.1f} | {result.returncode} |")
+            print(f"| {doc} | {pages} | {wall:.1f} | {used:.1f} | {used / pages:.1f} | {load:.1f} | {result.returncode} |")
             if result.returncode:
                 print(result.stdout[-3000:], result.stderr[-1000:], file=sys.stderr)
 

@@ -1,10 +1,16 @@
 """The returned text aligned with the reference, per language, and every difference found, classified
 and ranked: what costs a buyer money first (numbers, amounts, dates, periods, percentages), then the
 parties' names, codes and bank account, then the forum and seat, then the rest; within each, a change
-to the Chinese whose English is unchanged first (the Chinese prevails)."""
+to the Chinese whose English is unchanged first (the Chinese prevails).
+
+What is not a difference: a stretch that differs only in spacing, in punctuation or in case (_bare), as
+OCR reads a clean page wrongly; punctuation next to a digit (a number's separator or sign) and symbols
+(±, %, $) always count. A misreading that changes letters or characters is not guessed away: short
+prose read without confidence is listed as unsure, anything else counts (_sure)."""
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..core.text import Text
@@ -165,6 +171,8 @@ def _finding(lang: str, op: Opcode, a: Alignment, answers: dict, moved: tuple[se
     theirs = [a.returned[k] for k in range(j1, j2) if k not in moved[1]]
     if not ours and not theirs:
         return None
+    if _bare(ours) == _bare(theirs) and not (lang == "zh" and _by_digit(a, i1, i2)):
+        return None  # noise only (_bare), and not a Chinese number's separator: there a character is a token
     tag = "replace" if ours and theirs else "delete" if ours else "insert"
     anchor = a.reference[min(i1, len(a.reference) - 1)] if a.reference else None
     where = anchor.where if anchor and anchor.where else Where(0, Text("", ""))
@@ -200,6 +208,21 @@ def _sure(a: Alignment, ours: list[Token], theirs: list[Token], j1: int, categor
     if category == "number":
         return bool(theirs) and all(c in NUMBER_CHARACTERS or c in ",." for t in theirs for c in t.text)
     return len(ours) > SHORT or len(theirs) > SHORT or category != "text"
+
+
+def _bare(part: list[Token]) -> str:
+    """The text without what OCR gets wrong and a reader does not read: spacing (OCR runs English words
+    together, "Eachbottle", and splits Chinese inside English lines, "违约 金"), punctuation that OCR
+    drops or adds ("Buyers", "reminder", a stray "，"), and case ("Sent"). Symbols (±, %, $) stay."""
+    text = "".join(t.text for t in part)
+    # punctuation next to a digit stays: a number's separators, its sign ("16,000.00", "-20")
+    return "".join(c for k, c in enumerate(text) if not unicodedata.category(c).startswith("P")
+                   or text[k - 1:k].isdigit() or text[k + 1:k + 2].isdigit()).casefold()
+
+
+def _by_digit(a: Alignment, i1: int, i2: int) -> bool:
+    """Does the changed stretch of the reference touch a digit ("16[,]000": a separator)?"""
+    return any(0 <= k < len(a.reference) and a.reference[k].text[-1 if k < i1 else 0].isdigit() for k in (i1 - 1, i2))
 
 
 def _party_values(answers: dict) -> list[str]:

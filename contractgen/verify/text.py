@@ -78,12 +78,15 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
-def language(text: str) -> str:
+def language(text: str, before: str = "en") -> str:
     """A line is Chinese when its Chinese characters are at least half as many as its Latin letters (a
     character says about what two letters do). Whole lines, not pieces: a line comes from one column, so
-    a name in the other script stays in its sentence."""
-    chinese = len(_CJK.findall(text))
-    return "zh" if chinese and chinese * 2 >= len(_LATIN.findall(text)) else "en"
+    a name in the other script stays in its sentence. A line of neither ("50,000.00。", the end of a
+    wrapped sentence) is in the language of the line `before` it."""
+    chinese, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    if not chinese and not latin:
+        return before
+    return "zh" if chinese and chinese * 2 >= latin else "en"
 
 
 def running_lines(document_title: Text, reference: str, labels: dict[str, Text]) -> list[str]:
@@ -121,9 +124,10 @@ def streams(lines: list[Line]) -> dict[str, list[Token]]:
     line by word. A word a hyphen broke at the end of a line is joined again."""
     out: dict[str, list[Token]] = {"en": [], "zh": []}
     broken = None  # the EN token ending the previous line with a hyphen ("manu-")
+    lang = "en"
     for item in lines:
         words = _without_enumerators([Word(normalise(w.text), w.confidence) for w in item.words])
-        lang = language(" ".join(w.text for w in words))
+        lang = language(" ".join(w.text for w in words), lang)
         stream = out[lang]
         for word in words:
             for part in tokens(word.text, lang):
