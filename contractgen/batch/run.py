@@ -210,7 +210,7 @@ class _Store:
             CREATE TABLE entries (seq INTEGER PRIMARY KEY, number TEXT, status TEXT, internal INTEGER,
                                   kept INTEGER DEFAULT 1, entry TEXT);
             CREATE INDEX entries_by_number ON entries (number);
-            CREATE TABLE answers (seq INTEGER PRIMARY KEY, data BLOB);
+            CREATE TABLE answers (seq INTEGER PRIMARY KEY, number TEXT, data BLOB);
         """)
         self.run = run
 
@@ -478,8 +478,8 @@ def _run(path: Path, documents, formats, layout, folder: OutputFolder, jobs: int
             store.save(seq, entry)
             continue
         store.save(seq, entry)
-        store.db.execute("INSERT INTO answers VALUES (?, ?)",
-                         (seq, pickle.dumps(answers.data, protocol=pickle.HIGHEST_PROTOCOL)))
+        store.db.execute("INSERT INTO answers VALUES (?, ?, ?)",
+                         (seq, entry.contract_number, pickle.dumps(answers.data, protocol=pickle.HIGHEST_PROTOCOL)))
         to_build += 1
     store.db.execute("COMMIT")
 
@@ -522,9 +522,8 @@ def _build(store: _Store, count: int, documents, formats, layout, folder: Output
 
     def chunks():
         """One order at a time, its answers read from the store as it is handed out: the run holds only
-        the orders in flight."""
-        for seq, number, data in store.db.execute("SELECT seq, number, data FROM answers JOIN entries USING (seq) "
-                                                   "ORDER BY seq"):
+        the orders in flight. (Only `entries` changes meanwhile, never the table being read.)"""
+        for seq, number, data in store.db.execute("SELECT seq, number, data FROM answers ORDER BY seq"):
             yield [(seq, number, data)]
 
     progress = Progress(count, err)
