@@ -264,7 +264,11 @@ class UrlFolder:
         try:
             if self.fs.isfile(self.root):
                 raise InputError(Problem(self.url, "", _OUTPUT_FOLDER(), A_FILE()))
-            probe = f"{self.root}/.contractgen-probe-{os.getpid()}"
+            # probed where it exists, nearest to it: like a local folder, nothing is created before rendering
+            existing = self.root
+            while not self.fs.isdir(existing) and "/" in existing.strip("/"):
+                existing = existing.rstrip("/").rsplit("/", 1)[0]
+            probe = f"{existing}/.contractgen-probe-{os.getpid()}"
             self.fs.pipe_file(probe, b"")
             self.fs.rm_file(probe)
         except OSError as exc:
