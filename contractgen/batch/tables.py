@@ -22,9 +22,11 @@ from ..core.messages import as_typed, message
 from .cells import Cell
 from .columns import KEY
 
-# A 5,000-order sheet is about 5 MiB as csv or xlsx, about 40 MiB unpacked; real xlsx parts compress
-# 5 to 50 times. A zip bomb's parts compress about 1,000 times.
-MAX_SHEET_BYTES = 64 * 2 ** 20
+# A 5,000-order sheet is about 5 MiB as xlsx, about 40 MiB unpacked, and 5 to 25 MiB as csv (order
+# columns repeated on every product line); real xlsx parts compress 5 to 50 times. A zip bomb's parts
+# compress about 1,000 times. The sheet is streamed, so its size costs time and temp disk, not memory:
+# the limit is there to end an endless input, with room for a 50,000-order csv.
+MAX_SHEET_BYTES = 512 * 2 ** 20
 MAX_XLSX_UNPACKED = 256 * 2 ** 20
 MAX_XLSX_RATIO = 200
 MAX_XLSX_MEMBERS = 10_000
