@@ -222,8 +222,10 @@ class _Store:
                          json.dumps(state, ensure_ascii=False)))
 
     def load(self, seq: int) -> Entry:
-        status, internal, state = self.db.execute("SELECT status, internal, entry FROM entries WHERE seq = ?",
-                                                  (seq,)).fetchone()
+        return self._entry(*self.db.execute("SELECT status, internal, entry FROM entries WHERE seq = ?",
+                                            (seq,)).fetchone())
+
+    def _entry(self, status: str, internal: int, state: str) -> Entry:
         return Entry(**json.loads(state), status=status, internal=bool(internal), run=self.run)
 
     def earlier(self, number: str) -> dict | None:
@@ -238,10 +240,10 @@ class _Store:
     def records(self) -> Iterator[dict]:
         """The manifest's orders: this run's kept entries in the sheet's order, then the earlier run's
         entries of orders this run did not touch (their files are still there)."""
-        for (seq,) in self.db.execute("SELECT seq FROM entries WHERE kept ORDER BY seq"):
-            yield self.load(seq).record()
-        for (record,) in self.db.execute("SELECT record FROM previous WHERE number NOT IN "
-                                         "(SELECT number FROM entries WHERE kept) ORDER BY rowid"):
+        for row in self.db.execute("SELECT status, internal, entry FROM entries WHERE kept ORDER BY seq"):
+            yield self._entry(*row).record()
+        for (record,) in self.db.execute("SELECT record FROM previous WHERE NOT EXISTS (SELECT 1 FROM entries "
+                                         "WHERE kept AND number = previous.number) ORDER BY rowid"):
             yield json.loads(record)
 
 
