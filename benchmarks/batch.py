@@ -3,6 +3,7 @@
     python benchmarks/batch.py                 # 500 generated orders, DOCX; PDF on a sample
     python benchmarks/batch.py --orders 100 --pdf-orders 20
     python benchmarks/batch.py --memory-orders 500 5000 50000   # also: batches of these sizes, peak RSS
+    python benchmarks/batch.py --memory-only --memory-orders     # only those (500, 5,000 and 50,000)
 
 It prints:
 - per document, in one process: our whole DOCX path (validate the answers, select and render the clauses,
@@ -15,7 +16,10 @@ It prints:
 - the same batch on a Dask LocalCluster of 2 worker processes (with the dask extra installed);
 - PDF documents per second through `contractgen batch --format pdf --jobs 2`, and each PDF engine's on 1
   and 2 processes (benchmarks/pdf_engines.py `measure`: cold LibreOffice, warm LibreOffice, Typst);
-- the peak resident memory of each batch, summed over all its processes (--memory-orders: per size).
+- the peak resident memory of each batch, summed over all its processes (--memory-orders: per size; one
+  cheap document per order, --memory-docs po_annex --memory-format md by default, since 50,000 orders of
+  four DOCX documents take hours on two cores; what a run holds per order does not depend on how many
+  documents it renders, nor in which format).
 Targets (issue 18, 2 cores): DOCX at most 0.6× bare docxtpl; one build at most 2× `import docx`; --jobs 2
 at least 1.7× --jobs 1; peak memory flat (±20 %) from 500 to 50,000 orders.
 """
@@ -219,11 +223,21 @@ def main() -> None:
     parser.add_argument("--pdf-orders", type=int, default=50)
     parser.add_argument("--pdf-engine-repeat", type=int, default=2, metavar="N",
                         help="orders per engine and process count in the PDF engine comparison (4 documents each)")
-    parser.add_argument("--memory-orders", type=int, nargs="*", default=[], metavar="N",
-                        help="also run DOCX batches of these sizes and print each one's peak memory "
-                             "(issue 18: 500 5000 50000; generated orders)")
+    parser.add_argument("--memory-orders", type=int, nargs="*", default=None, metavar="N",
+                        help="also run DOCX batches of these sizes and print each one's peak memory, summed over "
+                             "all the batch's processes (generated orders; no N: 500 5000 50000, issue 18)")
+    parser.add_argument("--memory-docs", nargs="+", default=["po_annex"], metavar="DOC",
+                        help="the documents of each memory run (default: po_annex, the cheapest)")
+    parser.add_argument("--memory-format", default="md", metavar="FORMAT",
+                        help="the format of each memory run (default: md, the cheapest)")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory runs")
     parser.add_argument("--docs", nargs="+", default=["sales_contract", "nnn", "manufacturing_agreement", "po_annex"])
     args = parser.parse_args()
+    if args.memory_orders == []:
+        args.memory_orders = [500, 5000, 50000]
+    if args.memory_only:
+        memory_runs(args.memory_orders or [], resolve_documents(args.memory_docs), args.memory_format)
+        return
     documents = resolve_documents(args.docs)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; documents per order: "
           f"{', '.join(documents)}")
@@ -281,18 +295,30 @@ def main() -> None:
                                                 for n, rate in sorted(result["docs_per_s"].items()))
                   + f"   CPU {min(result['cpu_per_doc'].values()):.3f} s/doc")
 
-        peaks = {}
-        for count in args.memory_orders:
+    if args.memory_orders:
+        memory_runs(args.memory_orders, resolve_documents(args.memory_docs), args.memory_format)
+
+
+def memory_runs(counts: list[int], documents: list[str], fmt: str) -> None:
+    """Peak resident memory of `contractgen batch --jobs 2` on generated sheets of each size, summed over
+    every process of the run (the batch, its fork server and workers, anything they start)."""
+    peaks = {}
+    with tempfile.TemporaryDirectory(prefix="contractgen-memory-") as tmp:
+        tmp = Path(tmp)
+        for count in counts:
             big_csv = tmp / f"memory-{count}.csv"
             write_csv(generated_orders(count), big_csv)
-            elapsed, built, peaks[count] = run_batch(big_csv, tmp / f"memory-{count}", "docx", documents, "--jobs", "2")
+            size = big_csv.stat().st_size / 2 ** 20
+            elapsed, built, peaks[count] = run_batch(big_csv, tmp / f"memory-{count}", fmt, documents, "--jobs", "2")
             big_csv.unlink()
             shutil.rmtree(tmp / f"memory-{count}")
-            print(f"\ncontractgen batch, {count} orders, DOCX, --jobs 2: {built} documents in {elapsed:.1f} s = "
-                  f"{built / elapsed:.1f} docs/s; peak RSS of all its processes {peaks[count]:.0f} MB")
-        if len(peaks) > 1:
-            print("  peak RSS by orders: " + ", ".join(f"{n}: {mb:.0f} MB" for n, mb in peaks.items()) +
-                  f"; largest / smallest {max(peaks.values()) / min(peaks.values()):.2f}× (target: flat, ±20 %)")
+            print(f"\ncontractgen batch, {count} orders ({size:.1f} MiB csv), {fmt} of {', '.join(documents)}, "
+                  f"--jobs 2: {built} documents in {elapsed:.1f} s = {built / elapsed:.1f} docs/s; peak RSS of all "
+                  f"its processes {peaks[count]:.0f} MB", flush=True)
+    if len(peaks) > 1:
+        print("  peak RSS by orders: " + ", ".join(f"{n}: {mb:.0f} MB" for n, mb in peaks.items()) +
+              f"; largest / smallest {max(peaks.values()) / min(peaks.values()):.2f}× (target: flat, ±20 %)")
+
 
 if __name__ == "__main__":
     main()

@@ -174,19 +174,34 @@ def manifest_json(path: Path | None, document: Document, layout: str, outputs: d
     """The audit manifest beside the outputs, and whether it only extends the one already at `path`.
     Files of other formats built earlier from the same answers and library stay listed, so building
     DOCX then Markdown does not conflict."""
-    extends = False
     try:
-        previous = json.loads(path.read_text("utf-8")) if path is not None else {}
-        old_files = previous.get("files", {})
-        if previous.get("manifest") == document.manifest and previous.get("layout") == layout and \
-                all(outputs.get(name, digest) == digest for name, digest in old_files.items()):
-            outputs = {**old_files, **outputs}
-            extends = True
-    except (OSError, ValueError, AttributeError):
-        pass
+        old = path.read_bytes() if path is not None else None
+    except OSError:
+        old = None
     record = {"manifest": document.manifest, "layout": layout, "files": dict(sorted(outputs.items()))}
     if answers is not None:
         record["answers"] = json.loads(canonical_json(answers))
+    return _extended(old, record)
+
+
+def extend_manifest(old: bytes | None, new: bytes) -> tuple[bytes, bool]:
+    """A set's audit manifest made without reading its folder (set_files(previous=False)), extended with
+    the one already there (`old`) as manifest_json does: for a writer whose folder the renderer cannot
+    read (batch workers, a URL)."""
+    return _extended(old, json.loads(new))
+
+
+def _extended(old: bytes | None, record: dict) -> tuple[bytes, bool]:
+    extends = False
+    try:
+        previous = json.loads(old) if old is not None else {}
+        old_files = previous.get("files", {})
+        if previous.get("manifest") == record["manifest"] and previous.get("layout") == record["layout"] and \
+                all(record["files"].get(name, digest) == digest for name, digest in old_files.items()):
+            record["files"] = dict(sorted({**old_files, **record["files"]}.items()))
+            extends = True
+    except (ValueError, AttributeError):
+        pass
     return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), extends
 
 

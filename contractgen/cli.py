@@ -167,7 +167,7 @@ def cmd_check(args) -> int:
 def cmd_batch(args) -> int:
     from .batch.run import run_batch
 
-    return run_batch(args.sheet, args.docs, args.format, args.layout, Path(args.output or "."), args.jobs, args.force,
+    return run_batch(args.sheet, args.docs, args.format, args.layout, args.output or ".", args.jobs, args.force,
                      scheduler=args.scheduler)
 
 

@@ -79,7 +79,7 @@ def test_csv_from_an_endless_fifo_is_refused(endless_fifo):
     fifo = endless_fifo("orders.csv")
     result = run_bounded("batch", fifo, "-o", fifo.parent / "out")
     assert result.returncode == 2, result.stderr
-    assert f"{fifo}: expected a file of at most 64 MiB, found more than 64 MiB" in result.stderr
+    assert f"{fifo}: expected a file of at most 512 MiB, found more than 512 MiB" in result.stderr
     assert not (fifo.parent / "out").exists()
 
 

@@ -1,19 +1,28 @@
 """`contractgen batch`: one document set per order of a spreadsheet, built in parallel, recorded in a
-manifest.
+manifest. Memory does not grow with the sheet: what grows is kept on disk, in sqlite files in the run's
+temp folder (sheets.py's rows, _Store's entries and answers), and read back one order at a time.
 
-1. Read the sheet (sheets.py) and validate every order with the same rules as `contractgen build`;
-   a bad order's problems are re-addressed to its rows and columns, and the order is skipped.
+1. Read the sheet (sheets.py) in one streaming pass, each row stored under its contract number (a
+   contract's product rows may be anywhere), then put each order together and validate it with the same
+   rules as `contractgen build`; a bad order's problems are re-addressed to its rows and columns, and
+   the order is skipped. Every order is validated before any is built, always: every bad row is
+   reported in the first minutes rather than somewhere in an hour of building, and a duplicate or a
+   case twin anywhere in the sheet is known before either order is built. It costs no memory, since the
+   validated answers wait on disk, pickled.
 2. Skip orders whose outputs are up to date (same answers, library, tool version, documents, formats
-   and layout, and the files on disk still have the recorded sha256), unless --force.
+   and layout, and the files on disk still have the recorded sha256), unless --force. The last run's
+   manifest is read a piece at a time into the store, not whole.
 3. Render the rest in worker processes (--jobs), forked warm from a fork server and recycled every
    ~200 documents because docxtpl processes grow (rendering-notes.md). Work is handed out one order at
    a time, so no worker idles while another holds a queue of orders (a PDF is typeset in the worker,
-   with no engine start-up to spread over a chunk). A --jobs 1 run of at most ~200 documents renders in this process instead:
-   a worker would only add its start-up.
+   with no engine start-up to spread over a chunk). A --jobs 1 run of at most ~200 documents renders in
+   this process instead: a worker would only add its start-up.
    With --scheduler (or CONTRACTGEN_SCHEDULER), the same work runs on a Dask cluster instead
-   (cluster.py).
+   (cluster.py). Workers never read the output folder: they return bytes.
 4. The main process writes each order's files (all or none, never replacing a different file without
-   --force), so stopping workers can never leave a partial file, and records DIR/manifest.json/.csv.
+   --force), so stopping workers can never leave a partial file, records its entry in the store as its
+   result arrives, and at the end streams DIR/manifest.json/.csv from the store into files that land
+   whole. DIR may be a URL fsspec knows (`s3://…`, core/output.py's UrlFolder).
 """
 from __future__ import annotations
 
@@ -29,22 +38,23 @@ import pickle
 import re
 import shutil
 import signal
+import sqlite3
 import sys
 import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Iterator, TextIO
 
 from ..answers.load import answers_from_mapping, known_answer_paths
 from ..answers.coerce import NONE
 from . import cluster, lifeline
-from ..build import assemble_set, check_output_options, interview_for, resolve_documents, set_files
+from ..build import assemble_set, check_formats, extend_manifest, interview_for, resolve_documents, set_files
 from ..render.formats import render_all
 from ..core.errors import ContractgenError, InputError, Problem, ValidationError
 from ..core.messages import as_typed, message
-from ..core.output import atomic_write, inert_cell, write_files
+from ..core.output import OutputFolder, inert_cell, output_folder
 from ..core.progress import Progress
 from .sheets import read_orders
 
@@ -83,7 +93,6 @@ class _Result:
     index: int
     files: dict[str, bytes] = field(default_factory=dict)
     clauses: list[str] = field(default_factory=list)
-    updates: frozenset[str] = frozenset()  # manifests that only add this run's formats to an earlier run's
     error: str = ""
     internal: bool = False
 
@@ -127,11 +136,9 @@ def _failure(index: int, exc: BaseException) -> _Result:
     return _Result(index, error=f"internal error: {type(exc).__name__}: {exc}", internal=True)
 
 
-def _build_chunk(chunk, documents, formats, layout, outdir) -> list[_Result]:
-    return _render_chunk(chunk, documents, formats, layout, Path(outdir))
-
-
-def _render_chunk(chunk, documents, formats, layout, outdir: Path) -> list[_Result]:
+def _build_chunk(chunk, documents, formats, layout) -> list[_Result]:
+    """Render a chunk of orders into {name in the output folder: bytes}. The output folder is not read
+    here: it may be another machine's, or a URL; the main process extends each set's audit manifest."""
     results: list[_Result] = []
     prepared = []  # (index, number, documents, {stem: {format: bytes}}, answers)
     for index, number, packed in chunk:
@@ -143,10 +150,9 @@ def _render_chunk(chunk, documents, formats, layout, outdir: Path) -> list[_Resu
         except Exception as exc:  # one order's fault must not stop the chunk
             results.append(_failure(index, exc))
     for index, number, docs, rendered, answers in prepared:
-        files, updates = set_files(docs, rendered, layout, outdir / number, answers=answers)
+        files, _ = set_files(docs, rendered, layout, Path(number), previous=False, answers=answers)
         clauses = list(dict.fromkeys(f"{c['id']}@{c['version']}" for doc in docs for c in doc.manifest["clauses"]))
-        results.append(_Result(index, {str(p.relative_to(outdir)): data for p, data in files.items()}, clauses,
-                               frozenset(str(p.relative_to(outdir)) for p in updates)))
+        results.append(_Result(index, {str(p): data for p, data in files.items()}, clauses))
     return results
 
 
@@ -182,13 +188,6 @@ class _RecyclingPool(ProcessPoolExecutor):
 
 # -- the main process ---------------------------------------------------------------------------------
 
-def _sha256_file(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 _NO_FILE_OR_MANIFEST = message("batch.no_file_or_manifest", "no file, or the manifest of an earlier contractgen "
                                                             "batch run")
 _ANOTHER_FILE = message("batch.another_file", "another file (use -o for another folder, or --force to replace it)")
@@ -198,58 +197,183 @@ _NO_JOBS_WITH_SCHEDULER = message("batch.no_jobs_with_scheduler",
 _ORDER_ROW = message("batch.order_row", "at least one order row below the header row")
 
 
-def _previous_manifest(outdir: Path, force: bool) -> dict[str, dict]:
-    """Last run's entries by contract number. A manifest.json/.csv that is not ours is never replaced."""
-    path = outdir / "manifest.json"
-    data = None
-    if path.is_file():
-        try:
-            data = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
-            data = None
-    ours = isinstance(data, dict) and data.get("format") == MANIFEST_FORMAT
-    if not ours and not force and (path.exists() or (outdir / "manifest.csv").exists()):
-        raise InputError(Problem(str(path if path.exists() else outdir / "manifest.csv"), "", _NO_FILE_OR_MANIFEST(),
-                                 _ANOTHER_FILE()))
+class _Store:
+    """This run's entries, the answers waiting to be built and the last run's manifest entries, on disk
+    (sqlite in the run's temp folder) rather than in memory, so a 50,000-order run holds no more than a
+    500-order one. Only this process uses it, in one thread: no journal, no fsync."""
+
+    def __init__(self, folder: Path, run: dict):
+        self.db = sqlite3.connect(folder / "run.sqlite", isolation_level=None)
+        self.db.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192;
+            CREATE TABLE previous (number TEXT PRIMARY KEY, record TEXT);
+            CREATE TABLE entries (seq INTEGER PRIMARY KEY, number TEXT, status TEXT, internal INTEGER,
+                                  kept INTEGER DEFAULT 1, entry TEXT);
+            CREATE INDEX entries_by_number ON entries (number);
+            CREATE TABLE answers (seq INTEGER PRIMARY KEY, number TEXT, data BLOB);
+        """)
+        self.run = run
+
+    def save(self, seq: int, entry: Entry) -> None:
+        state = {"contract_number": entry.contract_number, "source": entry.source, "errors": entry.errors,
+                 "files": entry.files, "answers_sha256": entry.answers_sha256, "clauses": entry.clauses}
+        self.db.execute("INSERT OR REPLACE INTO entries (seq, number, status, internal, entry) VALUES (?, ?, ?, ?, ?)",
+                        (seq, entry.contract_number, entry.status, int(entry.internal),
+                         json.dumps(state, ensure_ascii=False)))
+
+    def load(self, seq: int) -> Entry:
+        return self._entry(*self.db.execute("SELECT status, internal, entry FROM entries WHERE seq = ?",
+                                            (seq,)).fetchone())
+
+    def _entry(self, status: str, internal: int, state: str) -> Entry:
+        return Entry(**json.loads(state), status=status, internal=bool(internal), run=self.run)
+
+    def earlier(self, number: str) -> dict | None:
+        row = self.db.execute("SELECT record FROM previous WHERE number = ?", (number,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def counts(self, kept_only: bool = False) -> dict[str, int]:
+        found = dict(self.db.execute("SELECT status, COUNT(*) FROM entries" + (" WHERE kept" if kept_only else "")
+                                     + " GROUP BY status"))
+        return {status: found.get(status, 0) for status in (*DONE, "invalid", "failed", "interrupted")}
+
+    def records(self) -> Iterator[dict]:
+        """The manifest's orders: this run's kept entries in the sheet's order, then the earlier run's
+        entries of orders this run did not touch (their files are still there)."""
+        for row in self.db.execute("SELECT status, internal, entry FROM entries WHERE kept ORDER BY seq"):
+            yield self._entry(*row).record()
+        for (record,) in self.db.execute("SELECT record FROM previous WHERE NOT EXISTS (SELECT 1 FROM entries "
+                                         "WHERE kept AND number = previous.number) ORDER BY rowid"):
+            yield json.loads(record)
+
+
+def _manifest_orders(handle: TextIO, piece: int = 2 ** 16) -> Iterator[tuple[str, object]]:
+    """The top-level members of a manifest.json, each order of "orders" as its own ("order", record),
+    read a piece at a time: the last run's manifest of 50,000 orders is never held whole. ValueError
+    when it is not a JSON object."""
+    decoder = json.JSONDecoder()
+    text, at = "", 0
+
+    def more() -> bool:
+        nonlocal text, at
+        read = handle.read(piece)
+        text, at = text[at:] + read, 0
+        return bool(read)
+
+    def skip() -> str:
+        nonlocal at
+        while True:
+            while at < len(text) and text[at] in " \t\r\n":
+                at += 1
+            if at < len(text) or not more():
+                return text[at:at + 1]
+
+    def value():
+        nonlocal at
+        skip()
+        while True:
+            try:
+                found, end = decoder.raw_decode(text, at)
+            except json.JSONDecodeError:
+                if more():
+                    continue
+                raise
+            if end == len(text) and more():  # a number may go on in the next piece
+                continue
+            at = end
+            return found
+
+    def expect(char: str) -> None:
+        nonlocal at
+        if skip() != char:
+            raise ValueError(f"expected {char!r}")
+        at += 1
+
+    expect("{")
+    if skip() == "}":
+        return
+    while True:
+        key = value()
+        expect(":")
+        if key == "orders" and skip() == "[":
+            at += 1
+            if skip() == "]":
+                at += 1
+            else:
+                while True:
+                    yield "order", value()
+                    if skip() == "]":
+                        at += 1
+                        break
+                    expect(",")
+        else:
+            yield key, value()
+        if skip() == "}":
+            return
+        expect(",")
+
+
+def _previous_manifest(folder: OutputFolder, force: bool, store: _Store) -> None:
+    """Last run's entries by contract number, into the store. A manifest.json/.csv that is not ours is
+    never replaced."""
+    ours = False
+    handle = folder.open_text("manifest.json")
+    if handle is not None:
+        with handle:
+            try:
+                for key, found in _manifest_orders(handle):
+                    if key == "format":
+                        ours = found == MANIFEST_FORMAT
+                    elif key == "order" and ours and isinstance(found, dict) and \
+                            isinstance(found.get("contract_number"), str):
+                        store.db.execute("INSERT OR REPLACE INTO previous VALUES (?, ?)",
+                                         (found["contract_number"], json.dumps(found, ensure_ascii=False)))
+            except (OSError, ValueError):
+                ours = False
     if not ours:
-        return {}
-    return {e["contract_number"]: e for e in data.get("orders", ())
-            if isinstance(e, dict) and isinstance(e.get("contract_number"), str)}
+        store.db.execute("DELETE FROM previous")
+    exists = handle is not None or folder.read("manifest.csv") is not None
+    if not ours and not force and exists:
+        name = "manifest.json" if handle is not None else "manifest.csv"
+        raise InputError(Problem(folder.show(name), "", _NO_FILE_OR_MANIFEST(), _ANOTHER_FILE()))
 
 
-def _up_to_date(previous: dict | None, entry: Entry, outdir: Path) -> bool:
+def _up_to_date(previous: dict | None, entry: Entry, folder: OutputFolder) -> bool:
     if not previous or previous.get("status") not in DONE or not previous.get("files"):
         return False
     if previous.get("answers_sha256") != entry.answers_sha256:
         return False
     if any(previous.get(key) != value for key, value in entry.run.items()):
         return False
-    return all(_sha256_file(outdir / name) == sha for name, sha in previous["files"].items())
+    return all(folder.sha256(name) == sha for name, sha in previous["files"].items())
 
 
-def _write_manifest(outdir: Path, source: str, run: dict, entries: list[Entry], previous: dict[str, dict],
-                    stray: list[Problem]) -> None:
-    records = [e.record() for e in entries]
-    seen = {e.contract_number for e in entries}
-    # orders of earlier runs that this run did not touch keep their entries: their files are still there
-    records += [p for number, p in previous.items() if number not in seen]
-    counts = {status: sum(e.status == status for e in entries)
-              for status in (*DONE, "invalid", "failed", "interrupted")}
-    manifest = {"format": MANIFEST_FORMAT, "source": source, **run, "summary": counts,
-                "problems": [str(p) for p in stray], "orders": records}
-    atomic_write(outdir / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, _CSV_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for r in records:
-        row = {**{k: r.get(k, "") for k in _CSV_FIELDS},
-               "errors": "\n".join(r.get("errors", ())),
-               "files": "\n".join(f"{name} {sha}" for name, sha in r.get("files", {}).items()),
-               "clauses": " ".join(r.get("clauses", ())),
-               "documents": " ".join(r.get("documents", ())), "formats": " ".join(r.get("formats", ()))}
-        writer.writerow({k: inert_cell(str(v)) for k, v in row.items()})
-    # with a BOM, so Excel opens the Chinese text as UTF-8
-    atomic_write(outdir / "manifest.csv", buffer.getvalue().encode("utf-8-sig"))
+def _write_manifest(folder: OutputFolder, source: str, run: dict, store: _Store, stray: list[Problem]) -> None:
+    """manifest.json and .csv, each streamed from the store into a file that lands whole. The JSON is
+    laid out as json.dumps(…, indent=2) would lay it out."""
+    head = json.dumps({"format": MANIFEST_FORMAT, "source": source, **run, "summary": store.counts(kept_only=True),
+                       "problems": [str(p) for p in stray], "orders": []}, ensure_ascii=False, indent=2)
+    with folder.writer("manifest.json") as handle:
+        handle.write(head[:-len("[]\n}")].encode() + b"[")
+        first = True
+        for record in store.records():
+            body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            handle.write(("\n    " if first else ",\n    ").encode() + body.encode())
+            first = False
+        handle.write(b"]\n}\n" if first else b"\n  ]\n}\n")
+    with folder.writer("manifest.csv") as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")  # a BOM: Excel opens it as UTF-8
+        writer = csv.DictWriter(text, _CSV_FIELDS, lineterminator="\r\n")
+        writer.writeheader()
+        for r in store.records():
+            row = {**{k: r.get(k, "") for k in _CSV_FIELDS},
+                   "errors": "\n".join(r.get("errors", ())),
+                   "files": "\n".join(f"{name} {sha}" for name, sha in r.get("files", {}).items()),
+                   "clauses": " ".join(r.get("clauses", ())),
+                   "documents": " ".join(r.get("documents", ())), "formats": " ".join(r.get("formats", ()))}
+            writer.writerow({k: inert_cell(str(v)) for k, v in row.items()})
+        text.flush()
+        text.detach()
 
 
 def remove_stale_temp_folders() -> None:
@@ -272,15 +396,15 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def run_batch(path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: Path,
+def run_batch(path: str | Path, documents: list[str], formats: list[str], layout: str, outdir: str | Path,
               jobs: int | None = None, force: bool = False, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
               scheduler: str | None = None) -> int:
     """Returns the exit code: 0 all built or up to date, 2 some order invalid or refused, 1 a fault of
-    the tool or library, 130 interrupted. `scheduler`: a Dask scheduler's address (cluster.py)."""
-    from ..library.clauses import load_library
-    from ..documents.manifest import answers_sha256, tool_version
-
-    check_output_options(formats, layout, outdir)
+    the tool or library, 130 interrupted. `outdir`: a folder, or a URL fsspec knows (`s3://…`).
+    `scheduler`: a Dask scheduler's address (cluster.py)."""
+    folder = output_folder(outdir)
+    check_formats(formats, layout)
+    folder.check()
     remove_stale_temp_folders()
     if jobs is not None and jobs < 1:
         raise InputError(Problem("--jobs", "", _AT_LEAST_ONE(), as_typed(str(jobs))))
@@ -294,30 +418,45 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
     jobs = jobs or default_jobs()
     if jobs > 1 and client is None:
         _pool_context(start=True)
+    # named with this process's id, so a later run can tell a folder left by a killed run from a live run's
+    temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+    try:
+        return _run(Path(path), documents, formats, layout, folder, jobs, force, out, err, client, temp)
+    finally:
+        if client is not None:
+            client.close()
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _run(path: Path, documents, formats, layout, folder: OutputFolder, jobs: int, force: bool, out: TextIO,
+         err: TextIO, client, temp: Path) -> int:
+    from ..library.clauses import load_library
+    from ..documents.manifest import answers_sha256, tool_version
+
     interview = interview_for(documents)
-    path = Path(path)
-    sheet = read_orders(path, interview, known_answer_paths())
-    if client is None and not _in_process(jobs, len(sheet.orders), documents):
+    sheet = read_orders(path, interview, known_answer_paths(), temp)
+    if client is None and not _in_process(jobs, sheet.count, documents):
         _pool_context(start=True)
     for note in sheet.notes:
         print(note, file=out)
-    if not sheet.orders and not sheet.stray:
+    if not sheet.count and not sheet.stray:
         raise InputError(Problem(path.name, "", _ORDER_ROW(), NONE()))
-    previous = _previous_manifest(outdir, force)
     run = {"documents": documents, "formats": list(formats), "layout": layout, "tool_version": tool_version(),
            "library_sha256": load_library().sha256}
+    store = _Store(temp, run)
+    _previous_manifest(folder, force, store)
 
     def say(line: str) -> None:
         print(line, file=err, flush=True)
 
     for problem in sheet.stray:
         say(f"contractgen: {problem}")
-    entries: list[Entry] = []
-    to_build: list[tuple[Entry, bytes | None]] = []  # (entry, pickled answers)
-    for i, order in enumerate(sheet.orders):
-        sheet.orders[i] = None  # its cells and raw answers go once it is validated
+    # Every order is validated before any is built (so every bad row is reported up front, as before);
+    # each one's answers wait on disk, pickled, not in memory.
+    to_build = 0
+    store.db.execute("BEGIN")
+    for seq, order in enumerate(sheet.orders):
         entry = Entry(order.number, order.where, run=run)
-        entries.append(entry)
         problems = list(order.problems)
         try:
             answers = answers_from_mapping(order.raw, interview, order.where)
@@ -329,66 +468,67 @@ def run_batch(path: str | Path, documents: list[str], formats: list[str], layout
             say(f"contractgen: {order.number or 'an order'} ({order.where}) is invalid and was skipped:")
             for line in entry.errors:
                 say(f"  {line}")
+            store.save(seq, entry)
             continue
         entry.answers_sha256 = answers_sha256(answers.data)
         entry.contract_number = str(answers.data["contract"]["number"])
-        earlier = previous.get(entry.contract_number)
-        if not force and _up_to_date(earlier, entry, outdir):
+        earlier = store.earlier(entry.contract_number)
+        if not force and _up_to_date(earlier, entry, folder):
             entry.status, entry.files = "skipped-up-to-date", earlier["files"]
             entry.clauses = earlier.get("clauses", [])
             say(f"{entry.contract_number}: up to date, skipped")
+            store.save(seq, entry)
             continue
-        # pickled: a quarter of the dict's memory, and the form the pool sends to a worker anyway
-        to_build.append((entry, pickle.dumps(answers.data, protocol=pickle.HIGHEST_PROTOCOL)))
+        store.save(seq, entry)
+        store.db.execute("INSERT INTO answers VALUES (?, ?, ?)",
+                         (seq, entry.contract_number, pickle.dumps(answers.data, protocol=pickle.HIGHEST_PROTOCOL)))
+        to_build += 1
+    store.db.execute("COMMIT")
 
     stop, started = {"requested": False, "stuck": False}, time.monotonic()
-    try:
-        if to_build:
-            _build(to_build, documents, formats, layout, outdir, jobs, force, err, stop, client)
-    finally:
-        if client is not None:
-            client.close()
+    if to_build:
+        _build(store, to_build, documents, formats, layout, folder, jobs, force, err, stop, temp, client)
     seconds = time.monotonic() - started
-    for entry, _ in to_build:
-        if not entry.status:
-            entry.status = "interrupted"
-    kept = [e for e in entries if not (e.status == "interrupted" and e.contract_number in previous)]
-    _write_manifest(outdir, str(path), run, kept, previous, sheet.stray)
+    store.db.execute("UPDATE entries SET status = 'interrupted' WHERE status = ''")
+    store.db.execute("UPDATE entries SET kept = 0 WHERE status = 'interrupted' AND number IN "
+                     "(SELECT number FROM previous)")
+    _write_manifest(folder, str(path), run, store, sheet.stray)
 
-    counts = {s: sum(e.status == s for e in entries) for s in (*DONE, "invalid", "failed", "interrupted")}
+    counts = store.counts()
+    total = sum(counts.values())
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    manifest_path = outdir / "manifest.json"
+    manifest_path = folder.show("manifest.json")
     if stop["requested"]:
         done = sum(counts[s] for s in DONE)
-        say(f"contractgen: interrupted: {done} of {len(entries)} orders completed ({summary}); no partial files "
+        say(f"contractgen: interrupted: {done} of {total} orders completed ({summary}); no partial files "
             f"were left; the manifest is {manifest_path}")
         if stop["stuck"]:  # everything is written; do not wait for the pool's stuck thread at exit
             sys.stdout.flush()
+            shutil.rmtree(temp, ignore_errors=True)
             os._exit(130)
         return 130
-    timing = f" in {seconds:.1f} s ({len(to_build) / seconds:.1f} orders/s)" if to_build and seconds > 0 else ""
-    print(f"{path.name}: {len(entries)} order(s): {summary}{timing}. Manifest: {manifest_path}", file=out)
-    if any(e.internal for e in entries):
+    timing = f" in {seconds:.1f} s ({to_build / seconds:.1f} orders/s)" if to_build and seconds > 0 else ""
+    print(f"{path.name}: {total} order(s): {summary}{timing}. Manifest: {manifest_path}", file=out)
+    if store.db.execute("SELECT 1 FROM entries WHERE internal LIMIT 1").fetchone():
         return 1
     if counts["invalid"] or counts["failed"] or sheet.stray:
         return 2
     return 0
 
 
-def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layout, outdir: Path, jobs: int, force: bool,
-           err: TextIO, stop: dict, client=None) -> None:
+def _build(store: _Store, count: int, documents, formats, layout, folder: OutputFolder, jobs: int, force: bool,
+           err: TextIO, stop: dict, temp: Path, client=None) -> None:
     """Render (in worker processes, or here for a small --jobs 1 run), write here. Ctrl-C or SIGTERM sets
     stop["requested"]: the run stops after the order being written; renders in flight are dropped."""
-    jobs = max(1, min(jobs, len(to_build)))
+    jobs = max(1, min(jobs, count))
 
     def chunks():
-        """Chunks as they are handed out, each order's answers released from to_build as it goes, so a
-        5,000-order run holds only the orders in flight."""
-        for i, (entry, data) in enumerate(to_build):
-            to_build[i] = (entry, None)
-            yield [(i, entry.contract_number, data)]
+        """One order at a time, its answers read from the store as it is handed out: the run holds only
+        the orders in flight. (Only `entries` changes meanwhile, never the table being read.)"""
+        for seq, number, data in store.db.execute("SELECT seq, number, data FROM answers ORDER BY seq"):
+            yield [(seq, number, data)]
 
-    progress = Progress(len(to_build), err)
+    progress = Progress(count, err)
 
     def request_stop(signum, frame):
         if stop["requested"]:
@@ -399,33 +539,31 @@ def _build(to_build: list[tuple[Entry, bytes | None]], documents, formats, layou
         for result in results:
             if stop["requested"]:
                 return  # rendered while stopping: thrown away, nothing half-written
-            _finish(to_build[result.index][0], result, outdir, force, progress)
+            entry = store.load(result.index)
+            _finish(entry, result, folder, force, progress)
+            store.save(result.index, entry)
 
+    work = functools.partial(_build_chunk, documents=documents, formats=formats, layout=layout)
     handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         if client is not None:
-            work = functools.partial(_build_chunk, documents=documents, formats=formats, layout=layout,
-                                     outdir=str(outdir))
             cluster.build_on_cluster(client, chunks(), work, finish, _failure, stop, progress)
-        elif _in_process(jobs, len(to_build), documents):
+        elif _in_process(jobs, count, documents):
             for chunk in chunks():
-                finish(_render_chunk(chunk, documents, formats, layout, outdir))
+                finish(work(chunk))
                 if stop["requested"]:
                     break
         else:
-            _build_in_pool(chunks(), jobs, documents, formats, layout, outdir, stop, finish, progress)
+            _build_in_pool(chunks(), jobs, documents, work, temp, stop, finish, progress)
     finally:
         progress.close()
         for s, handler in handlers.items():
             signal.signal(s, handler)
 
 
-def _build_in_pool(chunks, jobs, documents, formats, layout, outdir: Path, stop: dict, finish,
-                   progress) -> None:
+def _build_in_pool(chunks, jobs, documents, work, temp: Path, stop: dict, finish, progress) -> None:
     per_child = max(1, RECYCLE_AFTER_DOCUMENTS // len(documents))
-    # the workers' temporary files; named with this process's id, so a later run can tell
-    # a folder left by a killed run from a live run's
-    temp_root = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-")
+    temp_root = tempfile.mkdtemp(dir=temp)  # the workers' temporary files
     pool = _RecyclingPool(jobs, mp_context=_pool_context(), initializer=_init_worker,
                           initargs=(documents, temp_root, os.getpid()), max_tasks_per_child=per_child)
     try:
@@ -434,7 +572,7 @@ def _build_in_pool(chunks, jobs, documents, formats, layout, outdir: Path, stop:
         futures: dict = {}
         while not stop["requested"]:
             for chunk in itertools.islice(chunks, max(0, 3 * jobs - len(futures))):
-                futures[pool.submit(_build_chunk, chunk, documents, formats, layout, str(outdir))] = chunk
+                futures[pool.submit(work, chunk)] = chunk
             if not futures:
                 break
             done, _ = wait(futures, timeout=0.25, return_when=FIRST_COMPLETED)
@@ -461,25 +599,31 @@ def _build_in_pool(chunks, jobs, documents, formats, layout, outdir: Path, stop:
             # A worker killed while handing back a result can leave the pool's reader waiting forever.
             manager.join(timeout=10)
             stop["stuck"] = manager.is_alive()
-        shutil.rmtree(temp_root, ignore_errors=True)
 
 
-def _finish(entry: Entry, result: _Result, outdir: Path, force: bool, progress: Progress) -> None:
-    """Write one order's files (all or none) and record them."""
+def _finish(entry: Entry, result: _Result, folder: OutputFolder, force: bool, progress: Progress) -> None:
+    """Write one order's files (all or none) and record them. Each set's audit manifest is extended with
+    the one already there (another format built earlier), which then needs no --force."""
     if not result.error:
+        files, updates = {}, set()
+        for name, data in result.files.items():
+            if name.endswith(".manifest.json"):
+                data, extends = extend_manifest(folder.read(name), data)
+                if extends:
+                    updates.add(name)
+            files[name] = data
         try:
-            written = write_files({outdir / name: data for name, data in result.files.items()}, force,
-                                  frozenset(outdir / name for name in result.updates))
+            written = folder.write_files(files, force, frozenset(updates))
         except InputError as exc:
             result.error = "\n".join(str(p) for p in exc.problems) or str(exc)
         except OSError as exc:
             result.error, result.internal = f"could not write the files: {exc}", True
         else:
             entry.status = "built" if any(status != "unchanged" for _, status in written) else "unchanged"
-            entry.files = {name: hashlib.sha256(data).hexdigest() for name, data in result.files.items()}
+            entry.files = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
             entry.clauses = result.clauses
             progress.advance(f"{entry.contract_number}: {entry.status} ({len(entry.files)} files in "
-                             f"{outdir / entry.contract_number})")
+                             f"{folder.show(entry.contract_number)})")
             return
     entry.status, entry.errors, entry.internal = "failed", result.error.split("\n"), result.internal
     progress.note(f"contractgen: {entry.contract_number} ({entry.source}) failed:\n  " + "\n  ".join(entry.errors))

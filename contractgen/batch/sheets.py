@@ -10,20 +10,26 @@ The header row is the first row with a `contract.number` cell (banner rows above
 columns headed `#…` are notes and ignored.
 
 The columns come from columns.py, each sheet's cells from tables.py, each cell's value from cells.py;
-here the tables become orders.
+here the tables become orders. The sheet is read once, as a stream (openpyxl's read-only mode; the csv
+row by row), each row pickled into an sqlite file under its contract number; then each order is put
+together from its rows, one order at a time, so memory does not grow with the sheet. Duplicate
+numbers and case twins are looked up there too.
 """
 from __future__ import annotations
 
 import difflib
+import pickle
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from ..answers.coerce import NONE, NOTHING
 from ..core.errors import InputError, Problem
 from ..core.messages import as_typed, message
 from ..core.text import Text
-from ..core.input_files import read_bounded
+from ..core.input_files import copy_bounded
 from ..core.paths import set_path
 from ..interview.definitions import Interview, Question
 from .cells import Cell, Unreadable, convert, key_text
@@ -108,9 +114,10 @@ class SheetOrder:
 
 @dataclass
 class SheetBatch:
-    orders: list[SheetOrder]
+    orders: Iterator[SheetOrder]  # put together one at a time from the store, in the sheet's order
     stray: list[Problem]  # rows that belong to no order (a product line with an unknown contract number)
     notes: list[str]  # how the file was read: encoding, delimiter, ignored columns
+    count: int = 0  # how many orders `orders` yields
 
 # -- from tables to orders ----------------------------------------------------------------------------
 
@@ -146,8 +153,6 @@ def _check_headers(table: Table, known: dict[str, Question], other: set[str], no
     if unused:
         notes.append(f"{where}: {len(unused)} column(s) of other documents, kept in the answers but not used by the "
                      f"chosen ones: {', '.join(unused)}")
-    for column in sorted(table.headerless):
-        notes.append(f"{where}: {table.column_name(column)} has values but no header; they are ignored")
     return used
 
 
@@ -181,21 +186,22 @@ def _refuse_missing(missing: list[tuple[str | None, str]], where, list_header: s
                           for (lst, _), header in zip(missing, headers)])
 
 
-def _refuse_case_twins(orders: list[SheetOrder]) -> None:
+def _headerless_notes(table: Table, notes: list[str]) -> None:
+    where = f"{table.file}, sheet '{table.sheet}'" if table.sheet else table.file
+    for column in sorted(table.headerless):
+        notes.append(f"{where}: {table.column_name(column)} has values but no header; they are ignored")
+
+
+def _case_twins(store: sqlite3.Connection, order: SheetOrder, where) -> None:
     """Contract numbers that differ only in letter case name the same folder on Windows and macOS, and
     a reader takes them for one order: each such order is refused, naming the other's row."""
-    by_key: dict[str, list[SheetOrder]] = {}
-    for order in orders:
-        if order.number:
-            by_key.setdefault(order.number.casefold(), []).append(order)
-    for same in by_key.values():
-        for order in same:
-            others = [o for o in same if o.number != order.number]
-            if others:
-                twins = [_IN_PLACE(number=repr(o.number), where=o.where) for o in others]
-                found = Text("; ".join(t.en for t in twins), "；".join(t.zh for t in twins))
-                order.problems.append(Problem(str(order.cells[KEY]), "", _NOT_CASE_TWIN(),
-                                              _CASE_TWINS(number=repr(order.number), others=found)))
+    others = store.execute("SELECT number, row FROM orders WHERE folded = ? AND number != ? ORDER BY seq",
+                           (order.number.casefold(), order.number)).fetchall()
+    if others:
+        twins = [_IN_PLACE(number=repr(number), where=where(row)) for number, row in others]
+        found = Text("; ".join(t.en for t in twins), "；".join(t.zh for t in twins))
+        order.problems.append(Problem(str(order.cells[KEY]), "", _NOT_CASE_TWIN(),
+                                      _CASE_TWINS(number=repr(order.number), others=found)))
 
 
 def _read_cell(order: SheetOrder, cell: Cell, q: Question | None, epoch, location: Location, target: dict,
@@ -218,95 +224,148 @@ def _other_paths(known_paths: frozenset[str]) -> tuple[set[str], dict[str, set[s
     return order, items
 
 
-def read_orders(path: str | Path, interview: Interview, known_paths: frozenset[str] = frozenset()) -> SheetBatch:
+def _spill(store: sqlite3.Connection, sheet: int, row: int, number: str, cells: dict[int, Cell]) -> None:
+    store.execute("INSERT INTO rows (sheet, row, number, cells) VALUES (?, ?, ?, ?)",
+                  (sheet, row, number, pickle.dumps(cells, protocol=pickle.HIGHEST_PROTOCOL)))
+
+
+def _open_store(folder: Path) -> sqlite3.Connection:
+    """The sheet's rows, spilled to disk as they are read and looked up by contract number when each
+    order is put together: an order's rows may be anywhere in the sheet, and holding them all in memory
+    would grow with the sheet. Only this run reads the file: no journal, no fsync."""
+    store = sqlite3.connect(folder / "sheet.sqlite", isolation_level=None)
+    store.executescript("""
+        PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192;
+        CREATE TABLE rows (seq INTEGER PRIMARY KEY, sheet INTEGER, row INTEGER, number TEXT, cells BLOB);
+        CREATE INDEX rows_by_number ON rows (sheet, number, seq);
+        CREATE TABLE orders (seq INTEGER PRIMARY KEY, row INTEGER, number TEXT, folded TEXT);
+        CREATE INDEX orders_by_number ON orders (number);
+        CREATE INDEX orders_by_folded ON orders (folded);
+    """)
+    return store
+
+
+def read_orders(path: str | Path, interview: Interview, known_paths: frozenset[str], folder: Path) -> SheetBatch:
     """Read an .xlsx or .csv file of orders. Problems of the file as a whole (no header row, an unknown
-    column, an undecodable csv) raise InputError; problems of one row stay with that row's order."""
+    column, an undecodable csv) raise InputError; problems of one row stay with that row's order.
+    The sheet is read once, row by row, into a store in `folder` (a private temp folder the caller
+    removes); the orders are then put together one at a time, as SheetBatch.orders is iterated."""
     path = Path(path)
     columns = Columns.of(interview)
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(read_bounded(path, MAX_SHEET_BYTES), path.name, interview, columns, known_paths)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(read_bounded(path, MAX_SHEET_BYTES), path.name, interview, columns, known_paths)
-    raise InputError(Problem(path.name, "", _XLSX_OR_CSV(),
-                             as_typed(repr(path.suffix)) if path.suffix else _NO_EXTENSION()))
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise InputError(Problem(path.name, "", _XLSX_OR_CSV(),
+                                 as_typed(repr(path.suffix)) if path.suffix else _NO_EXTENSION()))
+    copy = folder / f"sheet{suffix}"  # bounded like every input; read from here, never whole into memory
+    copy_bounded(path, copy, MAX_SHEET_BYTES)
+    store = _open_store(folder)
+    store.execute("BEGIN")
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            with xlsx_tables(copy, path.name, [ORDERS_SHEET] + [q.path for q in columns.lists]) as (tables, epoch):
+                batch = _read_xlsx(tables, epoch, path.name, interview, columns, known_paths, store)
+        else:
+            with csv_table(copy, path.name) as (table, notes):
+                batch = _read_csv(table, notes, interview, columns, known_paths, store)
+    finally:
+        store.execute("COMMIT")
+        copy.unlink()
+    batch.count = store.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+    return batch
 
 
-def _read_xlsx(data: bytes, file: str, interview: Interview, columns: Columns, known_paths) -> SheetBatch:
-    names = [ORDERS_SHEET] + [q.path for q in columns.lists]
-    tables, epoch = xlsx_tables(data, file, names)
+def _read_xlsx(tables: dict[str, Table], epoch, file: str, interview: Interview, columns: Columns, known_paths,
+               store: sqlite3.Connection) -> SheetBatch:
     notes: list[str] = []
     other_order, other_items = _other_paths(known_paths)
-    order_cols = _check_headers(tables[ORDERS_SHEET], {q.path: q for q in columns.order}, other_order, notes,
-                                interview.id)
     orders_table = tables[ORDERS_SHEET]
+    order_cols = _check_headers(orders_table, {q.path: q for q in columns.order}, other_order, notes,
+                                interview.id)
     present = {h for h, _ in order_cols.values()} | {f"{lq.path}.{h}" for lq in columns.lists
                                                        for h in tables[lq.path].headers.values()}
     _refuse_missing(_missing_columns(interview, present), lambda lst: f"{file}, sheet '{lst or ORDERS_SHEET}'",
                     "{field}")
-    orders: list[SheetOrder] = []
-    by_number: dict[str, list[SheetOrder]] = {}
+    item_cols: dict[str, dict[int, tuple[str, Question | None]]] = {}
+    for lq in columns.lists:
+        table = tables[lq.path]
+        item_cols[lq.path] = _check_headers(table, {KEY: None, **{q.path: q for q in lq.item}},
+                                            other_items.get(lq.path, set()), notes,
+                                            f"{interview.id} (in sheet '{lq.path}': {KEY} and the {lq.path} fields)")
+        if KEY not in (h for h, _ in item_cols[lq.path].values()):
+            raise InputError(Problem(f"{table.file}, sheet '{lq.path}'", "", _KEY_COLUMN(key=KEY), NONE()))
+
+    key_column = next(c for c, (h, _) in order_cols.items() if h == KEY)
     for row, cells in orders_table.rows:
         if not any(c in order_cols for c in cells):
             continue  # a row with notes only
-        where = orders_table.where(row)
-        order = SheetOrder("", where)
-        for column, (header, q) in order_cols.items():
-            order.cells[header] = Location(where, header)
-            if column in cells:
-                _read_cell(order, cells[column], q, epoch, order.cells[header], order.raw, header)
-        key_column = next(c for c, (h, _) in order_cols.items() if h == KEY)
-        order.number = key_text(cells[key_column].value) if key_column in cells else ""
-        orders.append(order)
-        if order.number:
-            by_number.setdefault(order.number, []).append(order)
-    for number, same in by_number.items():
-        if len(same) > 1:
-            for order in same:
-                others = ", ".join(o.where.rsplit(" ", 1)[-1] for o in same if o is not order)
-                order.problems.append(Problem(str(order.cells[KEY]), "", _ONE_ROW_ONLY(),
-                                              _ALSO_IN_ROW(number=repr(number), rows=others)))
-    _refuse_case_twins(orders)
+        number = key_text(cells[key_column].value) if key_column in cells else ""
+        _spill(store, 0, row, number, cells)
+        store.execute("INSERT INTO orders (row, number, folded) VALUES (?, ?, ?)", (row, number, number.casefold()))
+    _headerless_notes(orders_table, notes)
     stray: list[Problem] = []
-    for lq in columns.lists:
-        table = tables[lq.path]
-        item_known = {q.path: q for q in lq.item}
-        item_cols = _check_headers(table, {KEY: None, **item_known}, other_items.get(lq.path, set()), notes,
-                                   f"{interview.id} (in sheet '{lq.path}': {KEY} and the {lq.path} fields)")
-        if KEY not in (h for h, _ in item_cols.values()):
-            raise InputError(Problem(f"{table.file}, sheet '{lq.path}'", "", _KEY_COLUMN(key=KEY), NONE()))
-        key_column = next(c for c, (h, _) in item_cols.items() if h == KEY)
-        for order in orders:
-            order.entries[lq.path] = []
-            order.list_hint = _NO_ROW_OF_SHEET(sheet=lq.path, number=repr(order.number))
+    for sheet, lq in enumerate(columns.lists, 1):
+        table, used = tables[lq.path], item_cols[lq.path]
+        item_key = next(c for c, (h, _) in used.items() if h == KEY)
         for row, cells in table.rows:
-            if not any(c in item_cols and c != key_column for c in cells):
+            if not any(c in used and c != item_key for c in cells):
                 continue
-            where = table.where(row)
-            number = key_text(cells[key_column].value) if key_column in cells else ""
-            owner = by_number.get(number, [None])[0] if number else None
-            if owner is None:
-                stray.append(Problem(f"{where}, column '{KEY}'", "", _NUMBER_OF_SHEET(sheet=ORDERS_SHEET),
+            number = key_text(cells[item_key].value) if item_key in cells else ""
+            if not number or not store.execute("SELECT 1 FROM orders WHERE number = ? LIMIT 1", (number,)).fetchone():
+                stray.append(Problem(f"{table.where(row)}, column '{KEY}'", "", _NUMBER_OF_SHEET(sheet=ORDERS_SHEET),
                                      as_typed(repr(number)) if number else NOTHING()))
                 continue
-            entry: dict = {}
-            index = len(owner.entries[lq.path])
-            owner.raw.setdefault(lq.path, []).append(entry)
-            owner.entries[lq.path].append(where)
-            for column, (header, q) in item_cols.items():
-                if column == key_column:
-                    continue
-                answers_path = f"{lq.path}[{index}].{header}"
-                owner.cells[answers_path] = Location(where, header, answers_path)
+            _spill(store, sheet, row, number, cells)
+        _headerless_notes(table, notes)
+
+    def orders() -> Iterator[SheetOrder]:
+        # NOT INDEXED: in the rows' own order, rather than sorting every row found through the index
+        for seq, row, number, data in store.execute("SELECT seq, row, number, cells FROM rows NOT INDEXED "
+                                                    "WHERE sheet = 0 ORDER BY seq"):
+            cells = pickle.loads(data)
+            where = orders_table.where(row)
+            order = SheetOrder(number, where)
+            for column, (header, q) in order_cols.items():
+                order.cells[header] = Location(where, header)
                 if column in cells:
-                    _read_cell(owner, cells[column], q, epoch, owner.cells[answers_path], entry, header)
-    return SheetBatch(orders, stray, notes)
+                    _read_cell(order, cells[column], q, epoch, order.cells[header], order.raw, header)
+            first = True
+            if number:
+                same = store.execute("SELECT seq, row FROM orders WHERE number = ? ORDER BY seq", (number,)).fetchall()
+                first = same[0][0] == seq
+                if len(same) > 1:
+                    others = ", ".join(str(r) for s, r in same if s != seq)
+                    order.problems.append(Problem(str(order.cells[KEY]), "", _ONE_ROW_ONLY(),
+                                                  _ALSO_IN_ROW(number=repr(number), rows=others)))
+                _case_twins(store, order, orders_table.where)
+            for sheet, lq in enumerate(columns.lists, 1):
+                order.entries[lq.path] = []
+                order.list_hint = _NO_ROW_OF_SHEET(sheet=lq.path, number=repr(order.number))
+                if not (number and first):  # product rows belong to the first order row of their number
+                    continue
+                table = tables[lq.path]
+                for item_row, item_data in store.execute("SELECT row, cells FROM rows WHERE sheet = ? AND number = ? "
+                                                         "ORDER BY seq", (sheet, number)):
+                    item_cells, item_where = pickle.loads(item_data), table.where(item_row)
+                    entry: dict = {}
+                    index = len(order.entries[lq.path])
+                    order.raw.setdefault(lq.path, []).append(entry)
+                    order.entries[lq.path].append(item_where)
+                    for column, (header, q) in item_cols[lq.path].items():
+                        if header == KEY:
+                            continue
+                        answers_path = f"{lq.path}[{index}].{header}"
+                        order.cells[answers_path] = Location(item_where, header, answers_path)
+                        if column in item_cells:
+                            _read_cell(order, item_cells[column], q, epoch, order.cells[answers_path], entry, header)
+            yield order
+
+    return SheetBatch(orders(), stray, notes)
 
 
-def _read_csv(data: bytes, file: str, interview: Interview, columns: Columns, known_paths) -> SheetBatch:
+def _read_csv(table: Table, notes: list[str], interview: Interview, columns: Columns, known_paths,
+              store: sqlite3.Connection) -> SheetBatch:
     import openpyxl.utils.datetime as xl_dates
 
-    table, notes = csv_table(data, file)
     other_order, other_items = _other_paths(known_paths)
     known: dict[str, Question | None] = {q.path: q for q in columns.order}
     lists = {q.path: q for q in columns.lists}
@@ -314,69 +373,84 @@ def _read_csv(data: bytes, file: str, interview: Interview, columns: Columns, kn
         known.update({f"{lq.path}.{q.path}": q for q in lq.item})
     other = other_order | {f"{lst}.{item}" for lst, items in other_items.items() for item in items}
     used = _check_headers(table, known, other, notes, interview.id)
-    _refuse_missing(_missing_columns(interview, {h for h, _ in used.values()}), lambda lst: file, "{list}.{field}")
+    _refuse_missing(_missing_columns(interview, {h for h, _ in used.values()}), lambda lst: table.file,
+                    "{list}.{field}")
 
     def list_of(header: str) -> str | None:
         head = header.split(".", 1)[0]
         return head if "." in header and (head in lists or head in other_items) else None
 
     epoch = xl_dates.WINDOWS_EPOCH
-    orders: dict[str, SheetOrder] = {}
-    first: dict[tuple[str, str], tuple[int, str]] = {}  # (number, path) -> (row, value as written)
     stray: list[Problem] = []
     key_column = next(c for c, (h, _) in used.items() if h == KEY)
-    for index, (row, cells) in enumerate(table.rows):
-        table.rows[index] = None  # each row's cells go once read into its order: the sheet is not held twice
+    # One pass: each row to the store under its contract number (a contract's product rows may be
+    # anywhere in the file); the orders in the order their numbers first appear.
+    for row, cells in table.rows:
         if not any(c in used for c in cells):
             continue
-        where = table.where(row)
         number = cells[key_column].value.strip() if key_column in cells else ""
         if not number:
-            stray.append(Problem(f"{where}, column '{KEY}'", "", _NUMBER_OF_ORDER(), NOTHING()))
+            stray.append(Problem(f"{table.where(row)}, column '{KEY}'", "", _NUMBER_OF_ORDER(), NOTHING()))
             continue
-        order = orders.get(number)
-        if order is None:
-            order = orders[number] = SheetOrder(number, where, item_header="{list}.{field}",
-                                                list_hint=_NO_PRODUCT_ROW())
+        if not store.execute("SELECT 1 FROM orders WHERE number = ? LIMIT 1", (number,)).fetchone():
+            store.execute("INSERT INTO orders (row, number, folded) VALUES (?, ?, ?)",
+                          (row, number, number.casefold()))
+        _spill(store, 0, row, number, cells)
+    _headerless_notes(table, notes)
+
+    def orders() -> Iterator[SheetOrder]:
+        for number, first_row in store.execute("SELECT number, row FROM orders ORDER BY seq"):
+            order = SheetOrder(number, table.where(first_row), item_header="{list}.{field}",
+                               list_hint=_NO_PRODUCT_ROW())
             order.entries = {lq: [] for lq in lists}
-        entries: dict[str, dict] = {}
+            first: dict[str, tuple[int, str]] = {}  # path -> (row, value as written)
+            for row, data in store.execute("SELECT row, cells FROM rows WHERE sheet = 0 AND number = ? ORDER BY seq",
+                                           (number,)):
+                _read_csv_row(order, row, pickle.loads(data), table, used, list_of, first, epoch)
+            _case_twins(store, order, table.where)
+            yield order
+
+    return SheetBatch(orders(), stray, notes)
+
+
+def _read_csv_row(order: SheetOrder, row: int, cells: dict[int, Cell], table: Table, used, list_of,
+                  first: dict[str, tuple[int, str]], epoch) -> None:
+    where = table.where(row)
+    for column, (header, q) in used.items():
+        if list_of(header):
+            continue
+        location = Location(where, header)
+        order.cells.setdefault(header, location)
+        cell = cells.get(column)
+        if cell is None:
+            continue
+        written = cell.value.strip()
+        if header in first:
+            first_row, first_value = first[header]
+            if written != first_value:
+                order.problems.append(Problem(str(location), "", _SAME_VALUE(number=repr(order.number), row=first_row,
+                                                                             value=repr(first_value)),
+                                              as_typed(repr(written))))
+            continue
+        first[header] = (row, written)
+        order.cells[header] = location
+        _read_cell(order, cell, q, epoch, location, order.raw, header, table.semicolon_csv)
+    entries: dict[str, dict] = {}
+    for column, (header, q) in used.items():
+        lst = list_of(header)
+        if lst and column in cells:
+            entries.setdefault(lst, {})
+    for lst in entries:
+        index = len(order.entries.setdefault(lst, []))
+        entry: dict = {}
+        order.raw.setdefault(lst, []).append(entry)
+        order.entries[lst].append(where)
         for column, (header, q) in used.items():
-            lst = list_of(header)
-            if lst:
+            if list_of(header) != lst:
                 continue
-            location = Location(where, header)
-            order.cells.setdefault(header, location)
-            cell = cells.get(column)
-            if cell is None:
-                continue
-            written = cell.value.strip()
-            if (number, header) in first:
-                first_row, first_value = first[(number, header)]
-                if written != first_value:
-                    order.problems.append(Problem(str(location), "", _SAME_VALUE(number=repr(number), row=first_row,
-                                                                                 value=repr(first_value)),
-                                                  as_typed(repr(written))))
-                continue
-            first[(number, header)] = (row, written)
-            order.cells[header] = location
-            _read_cell(order, cell, q, epoch, location, order.raw, header, table.semicolon_csv)
-        for column, (header, q) in used.items():
-            lst = list_of(header)
-            if lst and column in cells:
-                entries.setdefault(lst, {})
-        for lst in entries:
-            index = len(order.entries.setdefault(lst, []))
-            entry: dict = {}
-            order.raw.setdefault(lst, []).append(entry)
-            order.entries[lst].append(where)
-            for column, (header, q) in used.items():
-                if list_of(header) != lst:
-                    continue
-                item = header.split(".", 1)[1]
-                answers_path = f"{lst}[{index}].{item}"
-                order.cells[answers_path] = Location(where, header, answers_path)
-                if column in cells:
-                    _read_cell(order, cells[column], q, epoch, order.cells[answers_path], entry, item,
-                               table.semicolon_csv)
-    _refuse_case_twins(list(orders.values()))
-    return SheetBatch(list(orders.values()), stray, notes)
+            item = header.split(".", 1)[1]
+            answers_path = f"{lst}[{index}].{item}"
+            order.cells[answers_path] = Location(where, header, answers_path)
+            if column in cells:
+                _read_cell(order, cells[column], q, epoch, order.cells[answers_path], entry, item,
+                           table.semicolon_csv)

@@ -6,13 +6,14 @@ BOM), GBK/GB18030 or UTF-16 with a BOM.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterator
 
 from ..answers.schema import A_VALUE
 from ..core.errors import InputError, Problem
@@ -21,9 +22,11 @@ from ..core.messages import as_typed, message
 from .cells import Cell
 from .columns import KEY
 
-# A 5,000-order sheet is about 5 MiB as csv or xlsx, about 40 MiB unpacked; real xlsx parts compress
-# 5 to 50 times. A zip bomb's parts compress about 1,000 times.
-MAX_SHEET_BYTES = 64 * 2 ** 20
+# A 5,000-order sheet is about 5 MiB as xlsx, about 40 MiB unpacked, and 5 to 25 MiB as csv (order
+# columns repeated on every product line); real xlsx parts compress 5 to 50 times. A zip bomb's parts
+# compress about 1,000 times. The sheet is streamed, so its size costs time and temp disk, not memory:
+# the limit is there to end an endless input, with room for a 50,000-order csv.
+MAX_SHEET_BYTES = 512 * 2 ** 20
 MAX_XLSX_UNPACKED = 256 * 2 ** 20
 MAX_XLSX_RATIO = 200
 MAX_XLSX_MEMBERS = 10_000
@@ -31,13 +34,13 @@ MAX_XLSX_MEMBERS = 10_000
 
 @dataclass
 class Table:
-    """The cells of one sheet (or csv file) below its header row."""
+    """The cells of one sheet (or csv file) below its header row, read as they are iterated."""
 
     file: str
     sheet: str | None  # None for csv
     headers: dict[int, str]  # column index -> header, for the columns that have one
-    rows: list[tuple[int, dict[int, Cell]]]  # (row number, non-empty cells by column index)
-    headerless: set[int] = field(default_factory=set)  # columns without a header that hold values
+    rows: Iterator[tuple[int, dict[int, Cell]]]  # (row number, non-empty cells by column index), once
+    headerless: set[int] = field(default_factory=set)  # columns without a header that hold values (once read)
     semicolon_csv: bool = False  # a csv separated by ';', as the decimal-comma locales write it
 
     def where(self, row: int) -> str:
@@ -81,6 +84,7 @@ _READABLE_CSV = message("batch.readable_csv", "a readable csv file")
 
 
 def _header_row(rows, file: str, sheet: str | None) -> tuple[int, list]:
+    """The first row with a `contract.number` cell; `rows` is left just below it."""
     for number, values in rows:
         if any(isinstance(v, str) and v.strip() == KEY for v in values):
             return number, values
@@ -89,8 +93,17 @@ def _header_row(rows, file: str, sheet: str | None) -> tuple[int, list]:
 
 
 def _has_formulas(archive: zipfile.ZipFile) -> bool:
-    return any(re.search(rb"<(?:\w+:)?f[ >]", archive.read(name)) for name in archive.namelist()
-               if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+    """Any <f> element in a worksheet, read a chunk at a time (with an overlap for a tag cut in two)."""
+    for name in archive.namelist():
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        with archive.open(name) as part:
+            tail = b""
+            while chunk := part.read(2 ** 20):
+                if re.search(rb"<(?:\w+:)?f[ >]", tail + chunk):
+                    return True
+                tail = chunk[-16:]
+    return False
 
 
 def _check_unpacked_size(archive: zipfile.ZipFile, file: str) -> None:
@@ -110,120 +123,199 @@ def _check_unpacked_size(archive: zipfile.ZipFile, file: str) -> None:
                                      _RATIO(part=repr(member.filename), ratio=f"{ratio:,.0f}")))
 
 
-def xlsx_tables(data: bytes, file: str, names: list[str]) -> tuple[dict[str, Table], dt.datetime]:
+def _vertical_merges(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], int]:
+    """(top row, column) -> bottom row of each range merged down one column. Read-only worksheets do not
+    know their merged cells, and the <mergeCells> come after the rows, so the part is scanned first."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    merges: dict[tuple[int, int], int] = {}
+    with archive.open(part) as source:
+        for _, element in etree.iterparse(source, events=("end",), tag=("{*}row", "{*}mergeCell")):
+            if element.tag.endswith("mergeCell"):
+                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+                if min_col == max_col and max_row > min_row:
+                    merges[(min_row, min_col)] = max_row
+            element.clear()
+    return merges
+
+
+def _numbered(ws) -> Iterator[tuple[int, tuple]]:
+    """A read-only sheet's rows with their numbers; its recorded dimension is ignored (some writers
+    record a wrong one, which would cut rows off)."""
+    ws.reset_dimensions()
+    return enumerate(ws.iter_rows(), 1)
+
+
+def _sheet_rows(ws, fws, archive: zipfile.ZipFile, file: str) -> Table:
+    from openpyxl.utils import get_column_letter
+
+    rows = _numbered(ws)
+    formula_rows = _numbered(fws) if fws is not None else None
+
+    def pairs():
+        for number, cells in rows:
+            yield number, cells, next(formula_rows)[1] if formula_rows is not None else ()
+
+    paired = pairs()
+    header_row, header_values = _header_row(((n, [c.value for c in cells]) for n, cells, _ in paired), file,
+                                            ws.title)
+    headers = {i + 1: str(v).strip() for i, v in enumerate(header_values) if not _empty(v)}
+    merges = {key: bottom for key, bottom in _vertical_merges(archive, ws._worksheet_path).items()
+              if key[0] > header_row}
+    table = Table(file, ws.title, headers, iter(()))
+
+    def cells_below():
+        # A range merged down a column (a contract number merged over its product lines) holds its value
+        # in every row; any other merged cell only in its top-left cell, so columns never shift.
+        filling: dict[int, tuple[int, Any, int, int]] = {}  # column -> (bottom row, top cell, its row, formula)
+        for row, cells, formulas in paired:
+            found: dict[int, Cell] = {}
+            for index, cell in enumerate(cells):
+                column = index + 1
+                source, source_row, formula = cell, row, formulas[index] if index < len(formulas) else None
+                held = filling.get(column)
+                if held and row <= held[0]:
+                    _, source, source_row, formula = held
+                elif (row, column) in merges:
+                    filling[column] = (merges.pop((row, column)), cell, row, formula)
+                value = source.value
+                if source.data_type == "e":
+                    found[column] = Cell(None, problem=(A_VALUE(), _EXCEL_ERROR(
+                        error=value, cell=f"{get_column_letter(column)}{row}")))
+                elif value is None:
+                    if formula is not None and formula.data_type == "f":
+                        found[column] = Cell(None, problem=(A_VALUE(), _NO_RESULT(
+                            cell=f"{get_column_letter(column)}{source_row}")))
+                elif not _empty(value):
+                    found[column] = Cell(value, source.number_format or "General")
+            table.headerless |= {c for c in found if c not in headers}
+            if found:
+                yield row, found
+
+    table.rows = cells_below()
+    return table
+
+
+@contextlib.contextmanager
+def xlsx_tables(path: Path, file: str, names: list[str]) -> Iterator[tuple[dict[str, Table], dt.datetime]]:
+    """The named sheets of the workbook at `path` (a bounded copy of the user's file), each read row by
+    row as its Table's rows are iterated, with openpyxl in read-only mode: memory does not grow with the
+    sheet. Each sheet's rows can be iterated once, while the context is open."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    with contextlib.ExitStack() as stack:
+        try:
+            archive = stack.enter_context(zipfile.ZipFile(path))
             _check_unpacked_size(archive, file)
             has_formulas = _has_formulas(archive)
-        values = load_workbook(io.BytesIO(data), data_only=True)  # the results Excel saved for formulas
-        # only to tell a formula without a saved result from an empty cell: loaded when there are formulas
-        formulas = load_workbook(io.BytesIO(data), data_only=False) if has_formulas else None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(Problem(file, "", _WORKBOOK(), _NOT_WORKBOOK(error=str(exc))))
-    sheets = {ws.title.strip().casefold(): ws for ws in values.worksheets}
-    missing = [n for n in names if n.casefold() not in sheets]
-    if missing:
-        raise InputError([Problem(file, "", _SHEET_NAMED(name=n),
-                                  _SHEETS(names=", ".join(repr(ws.title) for ws in values.worksheets)))
-                          for n in missing])
-    tables = {}
-    for name in names:
-        ws = sheets[name.casefold()]
-        fws = formulas[ws.title] if formulas else None
-        header_row, header_values = _header_row(
-            ((cells[0].row, [c.value for c in cells]) for cells in ws.iter_rows() if cells), file, ws.title)
-        headers = {i + 1: str(v).strip() for i, v in enumerate(header_values) if not _empty(v)}
-        # A range merged down a column (a contract number merged over its product lines) holds its value
-        # in every row; any other merged cell only in its top-left cell, so columns never shift.
-        filled: dict[tuple[int, int], Any] = {}
-        for merged in ws.merged_cells.ranges:
-            if merged.min_col == merged.max_col and merged.min_row > header_row:
-                top = ws.cell(merged.min_row, merged.min_col)
-                for row in range(merged.min_row + 1, merged.max_row + 1):
-                    filled[(row, merged.min_col)] = top
-        table = Table(file, ws.title, headers, [])
-        for cells in ws.iter_rows(min_row=header_row + 1):
-            found: dict[int, Cell] = {}
-            for cell in cells:
-                source = filled.get((cell.row, cell.column), cell)
-                value = source.value
-                if source.data_type == "e":
-                    found[cell.column] = Cell(None, problem=(A_VALUE(), _EXCEL_ERROR(error=value, cell=cell.coordinate)))
-                elif value is None:
-                    if fws is not None and fws.cell(source.row, source.column).data_type == "f":
-                        found[cell.column] = Cell(None, problem=(A_VALUE(), _NO_RESULT(cell=source.coordinate)))
-                elif not _empty(value):
-                    found[cell.column] = Cell(value, source.number_format or "General")
-            for column in found:
-                if column not in headers:
-                    table.headerless.add(column)
-            if found:
-                table.rows.append((cells[0].row, found))
-        tables[name] = table
-    return tables, values.epoch
+            values = load_workbook(path, read_only=True, data_only=True)  # the results Excel saved for formulas
+            stack.callback(values.close)
+            # only to tell a formula without a saved result from an empty cell: read when there are formulas
+            formulas = load_workbook(path, read_only=True, data_only=False) if has_formulas else None
+            if formulas is not None:
+                stack.callback(formulas.close)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise InputError(Problem(file, "", _WORKBOOK(), _NOT_WORKBOOK(error=str(exc))))
+        sheets = {ws.title.strip().casefold(): ws for ws in values.worksheets}
+        missing = [n for n in names if n.casefold() not in sheets]
+        if missing:
+            raise InputError([Problem(file, "", _SHEET_NAMED(name=n),
+                                      _SHEETS(names=", ".join(repr(ws.title) for ws in values.worksheets)))
+                              for n in missing])
+        tables = {}
+        for name in names:
+            ws = sheets[name.casefold()]
+            tables[name] = _sheet_rows(ws, formulas[ws.title] if formulas else None, archive, file)
+        yield tables, values.epoch
 
 
-def decode_text(data: bytes, file: str) -> tuple[str, str]:
-    """(text, encoding name). Strict decoding only: UTF-8 (BOM or not), then GB18030 (a superset of the
-    GBK Chinese Excel writes); UTF-16 only with its BOM. Never a silent guess."""
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[3:].decode("utf-8"), "UTF-8 with BOM"
-        except UnicodeDecodeError as exc:
-            raise InputError(Problem(file, "", _UTF8_BOM(), _NOT_UTF8_AT(offset=exc.start + 3))) from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError as exc:
-            raise InputError(Problem(file, "", _UTF16_BOM(), _NOT_UTF16_AT(offset=exc.start))) from None
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError as exc:
-        not_utf8 = exc.start
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise InputError(Problem(file, "", _ENCODINGS(), _NONE_OF_THESE(utf8=not_utf8, gb18030=exc.start))) from None
-    try:
-        data.decode("gbk")
-        return text, "GBK"
-    except UnicodeDecodeError:
-        return text, "GB18030"
+_CHUNK = 2 ** 20
 
 
-def csv_table(data: bytes, file: str) -> tuple[Table, list[str]]:
-    text, encoding = decode_text(data, file)
+def _first_bad_byte(path: Path, encoding: str, skip: int = 0) -> int | None:
+    """The offset of the first byte that is not `encoding`, decoding a chunk at a time; None if none."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = skip
+    with open(path, "rb") as handle:
+        handle.seek(skip)
+        while True:
+            chunk = handle.read(_CHUNK)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return offset - pending + exc.start
+            if not chunk:
+                return None
+            offset += len(chunk)
+
+
+def detect_encoding(path: Path, file: str) -> tuple[str, str]:
+    """(Python codec, name shown). Strict decoding only: UTF-8 (BOM or not), then GB18030 (a superset of
+    the GBK Chinese Excel writes); UTF-16 only with its BOM. Never a silent guess. The file is decoded
+    a chunk at a time, never held whole."""
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    if start.startswith(codecs.BOM_UTF8):
+        bad = _first_bad_byte(path, "utf-8", 3)
+        if bad is not None:
+            raise InputError(Problem(file, "", _UTF8_BOM(), _NOT_UTF8_AT(offset=bad)))
+        return "utf-8-sig", "UTF-8 with BOM"
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        bad = _first_bad_byte(path, "utf-16")
+        if bad is not None:
+            raise InputError(Problem(file, "", _UTF16_BOM(), _NOT_UTF16_AT(offset=bad)))
+        return "utf-16", "UTF-16"
+    not_utf8 = _first_bad_byte(path, "utf-8")
+    if not_utf8 is None:
+        return "utf-8", "UTF-8"
+    not_gb18030 = _first_bad_byte(path, "gb18030")
+    if not_gb18030 is not None:
+        raise InputError(Problem(file, "", _ENCODINGS(), _NONE_OF_THESE(utf8=not_utf8, gb18030=not_gb18030)))
+    return ("gbk", "GBK") if _first_bad_byte(path, "gbk") is None else ("gb18030", "GB18030")
+
+
+@contextlib.contextmanager
+def csv_table(path: Path, file: str) -> Iterator[tuple[Table, list[str]]]:
+    """The csv file at `path` (a bounded copy of the user's file) as a Table read row by row."""
+    codec, encoding = detect_encoding(path, file)
     # The delimiter is the one that makes `contract.number` a header cell of its own: the headers are
     # known, which is more reliable than csv.Sniffer's guess from the data.
     chosen = None
     for delimiter in (",", ";", "\t"):
         try:
-            for number, values in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
-                if any(v.strip() == KEY for v in values):
-                    if chosen is None or len(values) > chosen[2]:
-                        chosen = (delimiter, number, len(values))
-                    break
+            with open(path, encoding=codec, newline="") as text:
+                for number, values in enumerate(csv.reader(text, delimiter=delimiter), 1):
+                    if any(v.strip() == KEY for v in values):
+                        if chosen is None or len(values) > chosen[2]:
+                            chosen = (delimiter, number, len(values))
+                        break
         except csv.Error:
             continue
     if chosen is None:
         _header_row([], file, None)
     delimiter = chosen[0]
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise InputError(Problem(file, "", _READABLE_CSV(), as_typed(str(exc)))) from None
-    header_row, header_values = _header_row(enumerate(records, 1), file, None)
-    table = Table(file, None, {i + 1: v.strip() for i, v in enumerate(header_values) if v.strip()}, [],
-                   semicolon_csv=delimiter == ";")
-    del text
-    for number in range(header_row + 1, len(records) + 1):
-        values, records[number - 1] = records[number - 1], None  # the text goes as its cells are made
-        found = {i + 1: Cell(v) for i, v in enumerate(values) if v.strip()}
-        table.headerless |= {c for c in found if c not in table.headers}
-        if found:
-            table.rows.append((number, found))
-    name = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
-    return table, [f"{file}: encoding {encoding}, delimiter {name}"]
+    with open(path, encoding=codec, newline="") as text:
+        records = enumerate(csv.reader(text, delimiter=delimiter), 1)
+        try:
+            header_row, header_values = _header_row(records, file, None)
+        except csv.Error as exc:
+            raise InputError(Problem(file, "", _READABLE_CSV(), as_typed(str(exc)))) from None
+        table = Table(file, None, {i + 1: v.strip() for i, v in enumerate(header_values) if v.strip()}, iter(()),
+                      semicolon_csv=delimiter == ";")
+
+        def cells_below():
+            try:
+                for number, values in records:
+                    found = {i + 1: Cell(v) for i, v in enumerate(values) if v.strip()}
+                    table.headerless |= {c for c in found if c not in table.headers}
+                    if found:
+                        yield number, found
+            except csv.Error as exc:
+                raise InputError(Problem(file, "", _READABLE_CSV(), as_typed(str(exc)))) from None
+
+        table.rows = cells_below()
+        name = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+        yield table, [f"{file}: encoding {encoding}, delimiter {name}"]

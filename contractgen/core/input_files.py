@@ -40,3 +40,25 @@ def read_bounded(path: str | Path, limit: int) -> bytes:
     if len(data) > limit:
         raise InputError(Problem(source, "", _AT_MOST(size=size_text(limit)), _MORE(size=size_text(limit))))
     return data
+
+
+def copy_bounded(path: str | Path, target: Path, limit: int, chunk: int = 2 ** 20) -> None:
+    """`read_bounded` into the file `target` instead of memory, a chunk at a time: a large sheet is read
+    from the copy without ever being held whole, and the limit still ends an endless input."""
+    source = str(path)
+    copied = 0
+    try:
+        with open(path, "rb") as handle, open(target, "wb") as out:
+            while piece := handle.read(min(chunk, limit + 1 - copied)):
+                out.write(piece)
+                copied += len(piece)
+                if copied > limit:
+                    break
+    except FileNotFoundError:
+        raise InputError(Problem(source, "", _EXISTING(), _NO_SUCH())) from None
+    except IsADirectoryError:
+        raise InputError(Problem(source, "", A_FILE(), _A_DIRECTORY())) from None
+    except OSError as exc:
+        raise InputError(Problem(source, "", _READABLE(), as_typed(exc.strerror or str(exc)))) from None
+    if copied > limit:
+        raise InputError(Problem(source, "", _AT_MOST(size=size_text(limit)), _MORE(size=size_text(limit))))

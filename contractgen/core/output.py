@@ -5,9 +5,15 @@ and only when all are written are they renamed into place. A problem with the pl
 where a folder should be, a read-only folder, a full disk) is an InputError naming the path."""
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import re
+import shutil
 import tempfile
+import uuid
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from .errors import InputError, Problem
 from .input_files import A_FILE
@@ -80,12 +86,16 @@ def _make_folder(folder: Path, created: list[Path]) -> None:
         created.append(item)
 
 
-def _stage(path: Path, data: bytes, mode: int) -> str:
-    """`data` in a temp file beside `path`, on disk (fsync); the caller renames or removes it."""
+def _stage(path: Path, data: bytes | BinaryIO, mode: int) -> str:
+    """`data` (bytes, or a file to copy) in a temp file beside `path`, on disk (fsync); the caller renames
+    or removes it."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                shutil.copyfileobj(data, handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode & ~_umask())
@@ -108,7 +118,7 @@ def _undo(staged: list[tuple[Path, str]], created: list[Path]) -> None:
             pass
 
 
-def _write_set(items: list[tuple[Path, bytes]], mode: int = 0o666) -> None:
+def _write_set(items: list[tuple[Path, bytes | BinaryIO]], mode: int = 0o666) -> None:
     """Write every file or, on an OSError, none; the InputError names the path and what was written.
     `mode` (less the umask) is each file's permission: 0o600 for a file private to the user."""
     staged: list[tuple[Path, str]] = []
@@ -170,3 +180,194 @@ def write_files(files: dict[Path, bytes], force: bool = False,
         raise InputError(list(dict.fromkeys(conflicts)))
     _write_set([(path, data) for path, data, status in plan if status != "unchanged"])
     return [(path, status) for path, _, status in plan]
+
+
+# -- output folders: a local folder, or a URL through fsspec --------------------------------------------
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
+_FSSPEC = message("expected.fsspec", "fsspec, to write to a URL (pip install 'contractgen[dask]', and the package "
+                                     "of the URL's filesystem, e.g. s3fs for s3://)")
+
+
+class LocalFolder:
+    """A folder on this machine: the writes above (temp file beside the target, fsync, rename)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def show(self, name: str = "") -> str:
+        return str(self.path / name) if name else str(self.path)
+
+    def check(self) -> None:
+        check_output_folder(self.path)
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return (self.path / name).read_bytes()
+        except OSError:
+            return None
+
+    def sha256(self, name: str) -> str | None:
+        try:
+            with open(self.path / name, "rb") as handle:
+                return hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            return None
+
+    def open_text(self, name: str):
+        """The file to read as UTF-8 text, or None when there is none."""
+        try:
+            return open(self.path / name, encoding="utf-8")
+        except OSError:
+            return None
+
+    def write_files(self, files: dict[str, bytes], force: bool = False,
+                    updates: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+        written = write_files({self.path / name: data for name, data in files.items()}, force,
+                              frozenset(self.path / name for name in updates))
+        return [(str(path.relative_to(self.path)), status) for path, status in written]
+
+    @contextlib.contextmanager
+    def writer(self, name: str) -> Iterator[BinaryIO]:
+        """A file written whole or not at all, streamed: it lands only when the block ends without error."""
+        with tempfile.TemporaryFile() as spool:
+            yield spool
+            spool.seek(0)
+            _write_set([(self.path / name, spool)])
+
+
+class UrlFolder:
+    """A folder given as a URL (`s3://bucket/contracts`, `gs://…`, `memory://…`, `file://…`) through
+    fsspec. Each file is written to a temp name beside its target, then moved into place once every file
+    of the set is written (a copy on object stores, where each object still appears whole); a set that
+    fails is removed. Nothing is replaced unless identical, --force, or an update, as on disk."""
+
+    def __init__(self, url: str):
+        try:
+            from fsspec.core import url_to_fs
+        except ImportError as exc:
+            raise InputError(Problem(url, "", _FSSPEC(), as_typed(str(exc)))) from None
+        try:
+            self.fs, self.root = url_to_fs(url)
+        except (ImportError, ValueError) as exc:  # no such protocol, or its package is not installed
+            raise InputError(Problem(url, "", _FSSPEC(), as_typed(str(exc)))) from None
+        self.url = url.rstrip("/")
+        self.root = self.root.rstrip("/")
+
+    def _key(self, name: str) -> str:
+        return f"{self.root}/{name.replace(os.sep, '/')}"
+
+    def show(self, name: str = "") -> str:
+        return f"{self.url}/{name.replace(os.sep, '/')}" if name else self.url
+
+    def check(self) -> None:
+        try:
+            if self.fs.isfile(self.root):
+                raise InputError(Problem(self.url, "", _OUTPUT_FOLDER(), A_FILE()))
+            # probed where it exists, nearest to it: like a local folder, nothing is created before rendering
+            existing = self.root
+            while not self.fs.isdir(existing) and "/" in existing.strip("/"):
+                existing = existing.rstrip("/").rsplit("/", 1)[0]
+            probe = f"{existing}/.contractgen-probe-{os.getpid()}"
+            self.fs.pipe_file(probe, b"")
+            self.fs.rm_file(probe)
+        except OSError as exc:
+            raise InputError(Problem(self.url, "", _WRITABLE_FOLDER(), as_typed(str(exc)))) from None
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return self.fs.cat_file(self._key(name))
+        except (OSError, ValueError):
+            return None
+
+    def sha256(self, name: str) -> str | None:
+        data = self.read(name)
+        return None if data is None else hashlib.sha256(data).hexdigest()
+
+    def open_text(self, name: str):
+        try:
+            return self.fs.open(self._key(name), "r", encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+
+    def _stage(self, items: list[tuple[str, bytes | BinaryIO]]) -> None:
+        token = uuid.uuid4().hex[:12]
+        staged: list[tuple[str, str]] = []
+        name = None
+        try:
+            for name, data in items:
+                key = self._key(name)
+                tmp = f"{key.rsplit('/', 1)[0]}/.{key.rsplit('/', 1)[1]}.{token}.tmp"
+                self.fs.makedirs(key.rsplit("/", 1)[0], exist_ok=True)
+                with self.fs.open(tmp, "wb") as out:
+                    if isinstance(data, bytes):
+                        out.write(data)
+                    else:
+                        shutil.copyfileobj(data, out)
+                staged.append((key, tmp))
+        except OSError as exc:
+            self._remove([tmp for _, tmp in staged])
+            others = [self.show(n) for n, _ in items if n != name]
+            error = str(exc)
+            found = _NONE_WRITTEN(error=error, others=", ".join(others)) if others else _NOT_WRITTEN(error=error)
+            raise InputError(Problem(self.show(name or ""), "", _WRITABLE_PLACE(), found)) from None
+        for done, (key, tmp) in enumerate(staged):
+            try:
+                self.fs.mv(tmp, key)
+            except OSError as exc:
+                self._remove([t for _, t in staged[done:]])
+                written = ", ".join(k for k, _ in staged[:done]) or "-"
+                missing = ", ".join(k for k, _ in staged[done:])
+                found = _PARTLY_WRITTEN(error=str(exc), written=written, missing=missing)
+                raise InputError(Problem(key, "", _WRITABLE_PLACE(), found)) from None
+
+    def _remove(self, keys: list[str]) -> None:
+        for key in keys:
+            try:
+                self.fs.rm_file(key)
+            except OSError:
+                pass
+
+    def write_files(self, files: dict[str, bytes], force: bool = False,
+                    updates: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+        plan: list[tuple[str, bytes, str]] = []
+        conflicts: list[Problem] = []
+        for name, data in files.items():
+            key = self._key(name)
+            parent = key.rsplit("/", 1)[0]
+            blocker = next((p for p in (parent, parent.rsplit("/", 1)[0]) if p.startswith(self.root)
+                            and self.fs.isfile(p)), None)
+            if blocker is not None:
+                conflicts.append(Problem(blocker, "", _FOLDER_FOR(name=key.rsplit("/", 1)[1]), _FILE_THERE()))
+            elif self.fs.isdir(key):
+                conflicts.append(Problem(self.show(name), "", _FILE_PATH(), _DIRECTORY_THERE()))
+            elif self.fs.exists(key):
+                if self.read(name) == data:
+                    plan.append((name, data, "unchanged"))
+                elif force or name in updates:
+                    plan.append((name, data, "replaced"))
+                else:
+                    conflicts.append(Problem(self.show(name), "", _NO_EXISTING_FILE(), _DIFFERENT_FILE()))
+            else:
+                plan.append((name, data, "written"))
+        if conflicts:
+            raise InputError(list(dict.fromkeys(conflicts)))
+        self._stage([(name, data) for name, data, status in plan if status != "unchanged"])
+        return [(name, status) for name, _, status in plan]
+
+    @contextlib.contextmanager
+    def writer(self, name: str) -> Iterator[BinaryIO]:
+        with tempfile.TemporaryFile() as spool:
+            yield spool
+            spool.seek(0)
+            self._stage([(name, spool)])
+
+
+def output_folder(target: str | Path) -> LocalFolder | UrlFolder:
+    """`-o` as given: a URL with a protocol (`s3://…`) goes through fsspec, anything else is a local path."""
+    if isinstance(target, str) and _URL.match(target):
+        return UrlFolder(target)
+    return LocalFolder(Path(target))
+
+
+OutputFolder = LocalFolder | UrlFolder
