@@ -198,3 +198,12 @@ def test_manifest_read_in_pieces_is_the_manifest(orders, problems, indent, piece
     assert [value for key, value in members if key == "order"] == orders
     assert [(k, v) for k, v in members if k != "order"] == [("format", "contractgen-batch/1"),
                                                             ("problems", problems), ("after", {"orders": [1]})]
+
+
+def test_date_cells_of_other_documents_columns_are_dates_as_in_an_answers_file(tmp_path):
+    """A sales-contract sheet built for the PO annex alone: its verification dates belong to no chosen
+    document, and openpyxl reads them as datetimes, which no date of the order compares with."""
+    sheet = _big_xlsx(tmp_path, 3)
+    result = run_cli("batch", sheet, "-o", tmp_path / "out", "--docs", "po_annex", "--format", "md", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir()) == ["BIG-0000", "BIG-0001", "BIG-0002"]

@@ -17,6 +17,8 @@ numbers and case twins are looked up there too.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import difflib
 import pickle
 import re
@@ -207,11 +209,22 @@ def _case_twins(store: sqlite3.Connection, order: SheetOrder, where) -> None:
 def _read_cell(order: SheetOrder, cell: Cell, q: Question | None, epoch, location: Location, target: dict,
                relative: str, semicolon_csv: bool = False) -> None:
     try:
-        value = convert(cell, q, epoch, semicolon_csv) if q else (cell.value.strip() if isinstance(cell.value, str) else cell.value)
+        value = convert(cell, q, epoch, semicolon_csv) if q else _as_written(cell.value)
     except Unreadable as bad:
         order.problems.append(Problem(str(location), "", bad.expected, bad.found))
         return
     set_path(target, relative, value)
+
+
+def _as_written(value):
+    """A cell of another document's column, as an answers file would hold it: text stripped, and a date
+    cell (openpyxl gives a datetime at midnight) a date, which is what a YAML date is; a datetime would
+    fail every comparison with the order's dates."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return value
 
 
 def _other_paths(known_paths: frozenset[str]) -> tuple[set[str], dict[str, set[str]]]:
