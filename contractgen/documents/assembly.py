@@ -369,4 +369,4 @@ def assemble(definition: DocumentDefinition, order: OrderContext, library: Claus
         date=contract["date"].isoformat() if contract.get("date") else "1980-01-01",
         heading_lines=heading_lines(answers), parties=party_list, sections=tuple(sections),
         signatories=signature_block(), labels=dict(labels.LABELS),
-        manifest=document_manifest(definition.id, answers, used, library.sha256, order.documents)), answers, order.interview)
+        manifest=document_manifest(definition.id, answers, used, library.sha256, order.documents)), order.strings)

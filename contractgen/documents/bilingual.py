@@ -62,8 +62,9 @@ def _chinese_strings(document: Document) -> Iterator[tuple[str, str]]:
             yield f"signature block {signatory.role.en}", text.zh
 
 
-def document_problems(document: Document, answers: dict, interview: Interview) -> list[str]:
-    typed, allowed = order_strings(answers, interview)
+def document_problems(document: Document, strings: tuple[frozenset[str], frozenset[str]]) -> list[str]:
+    """`strings`: order_strings of the answers the document was built from."""
+    typed, allowed = strings
     problems = []
     for section in document.sections:
         for clause in section.clauses:
@@ -81,9 +82,10 @@ def document_problems(document: Document, answers: dict, interview: Interview) -
     return list(dict.fromkeys(problems))
 
 
-def check_document(document: Document, answers: dict, interview: Interview) -> Document:
-    """The document, if its Chinese says what its English says and carries no English; else a LibraryError."""
-    problems = document_problems(document, answers, interview)
+def check_document(document: Document, strings: tuple[frozenset[str], frozenset[str]]) -> Document:
+    """The document, if its Chinese says what its English says and carries no English; else a LibraryError.
+    `strings`: order_strings of its answers (OrderContext.strings, read once for a set)."""
+    problems = document_problems(document, strings)
     if problems:
         raise LibraryError(f"{document.kind}: the Chinese text does not match the English or carries English "
                            f"(a fault of the clause library; run `contractgen clauses lint`):\n  "

@@ -6,6 +6,7 @@ every document."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Mapping
 
 from ..core.errors import InputError, Problem
@@ -15,6 +16,7 @@ from ..facts.derived import DERIVED_NAMES, derive
 from ..interview.definitions import Interview
 from ..risk.assess import Assessment, assess
 from ..risk.summary import summary_context
+from .bilingual import order_strings
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,11 @@ class OrderContext:
     # (a derived value uses an answer only when the interview asks it), so a document rebuilt to verify
     # it is rebuilt with the same set (its manifest's `set`).
     documents: tuple[str, ...] = ()
+
+    @cached_property
+    def strings(self) -> tuple[frozenset[str], frozenset[str]]:
+        """bilingual.order_strings of the answers: what every document of the set checks its Chinese with."""
+        return order_strings(self.answers, self.interview)
 
     def for_document(self, term: Text, roles: tuple[Text, Text] | None = None, document: str | None = None) -> dict:
         buyer, seller = roles or DEFAULT_ROLES

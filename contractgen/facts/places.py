@@ -105,7 +105,7 @@ def latin_words(text: str, neutral_values=()) -> list[str]:
     `neutral_values` (the order's codes, SKUs, e-mails, foreign names …) and not a neutral token."""
     if not _LATIN_WORD.search(text):
         return []
-    for value in sorted({v for v in neutral_values if v}, key=len, reverse=True):
+    for value in sorted({v for v in neutral_values if v and v in text}, key=len, reverse=True):
         text = text.replace(value, _HOLE)
     for pattern in neutral_patterns():
         text = pattern.sub(_HOLE, text)

@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 from typing import Any, Callable
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, get_currency_name, get_currency_precision, is_currency
 from jinja2 import Undefined, pass_context
@@ -16,7 +17,9 @@ from jinja2.runtime import Context
 from contractgen.facts.amounts import chinese_uppercase, english_words
 
 LANGS = ("en", "zh")
-_NAME_LOCALE = {"en": "en", "zh": "zh_CN"}
+# Parsed once: babel parses a locale given by name on every call, a tenth of a document's assembly.
+_EN, _EN_GB, _ZH_CN = Locale.parse("en"), Locale.parse("en_GB"), Locale.parse("zh_CN")
+_NAME_LOCALE = {"en": _EN, "zh": _ZH_CN}
 
 
 def _check_currency(currency: str) -> str:
@@ -59,8 +62,8 @@ def format_money(amount: Decimal | int, currency: str, lang: str) -> str:
     _check_currency(currency)
     amount = _check_money(amount, currency)
     if _check_lang(lang) == "en":
-        return format_currency(amount, currency, format="¤¤ #,##0.00", locale="en", currency_digits=True)
-    number = format_currency(amount, currency, format="#,##0.00", locale="en", currency_digits=True)
+        return format_currency(amount, currency, format="¤¤ #,##0.00", locale=_EN, currency_digits=True)
+    number = format_currency(amount, currency, format="#,##0.00", locale=_EN, currency_digits=True)
     # CLDR's zh long form puts the name after the number ("16,000.00美元"); contracts put it first.
     return currency_name(currency, "zh") + number
 
@@ -80,7 +83,7 @@ def format_amount(amount: Decimal | int, currency: str) -> str:
     if isinstance(amount, bool) or not isinstance(amount, (Decimal, int)):
         raise TypeError(f"amount must be a Decimal or an int, got {type(amount).__name__}: {amount!r}")
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(amount, format=pattern, locale="en", decimal_quantization=False)
+    return format_decimal(amount, format=pattern, locale=_EN, decimal_quantization=False)
 
 
 def format_date_long(d: datetime.date, lang: str) -> str:
@@ -88,7 +91,7 @@ def format_date_long(d: datetime.date, lang: str) -> str:
     # A datetime would drag a time (and maybe a timezone) into a calendar date.
     if not isinstance(d, datetime.date) or isinstance(d, datetime.datetime):
         raise TypeError(f"expected a datetime.date, got {type(d).__name__}: {d!r}")
-    locale = {"en": "en_GB", "zh": "zh_CN"}[_check_lang(lang)]
+    locale = {"en": _EN_GB, "zh": _ZH_CN}[_check_lang(lang)]
     return format_date(d, "long", locale=locale)
 
 
@@ -97,7 +100,7 @@ def format_number(x: Decimal | int) -> str:
     if isinstance(x, bool) or not isinstance(x, (Decimal, int)):
         raise TypeError(f"expected a Decimal or an int, got {type(x).__name__}: {x!r}")
     # Without decimal_quantization=False babel cuts to 3 decimals (1.2345 -> "1.234").
-    return format_decimal(x, locale="en", decimal_quantization=False)
+    return format_decimal(x, locale=_EN, decimal_quantization=False)
 
 
 def format_aql(level: Decimal | int) -> str:
@@ -105,7 +108,7 @@ def format_aql(level: Decimal | int) -> str:
     level = Decimal(level)
     if level == 0:
         return "0"
-    return format_decimal(level, format="0.0", locale="en", decimal_quantization=False)
+    return format_decimal(level, format="0.0", locale=_EN, decimal_quantization=False)
 
 
 # ---- Jinja wrappers -------------------------------------------------------------------------------
