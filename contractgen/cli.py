@@ -85,12 +85,13 @@ def _progress(documents: list[str], formats: list[str]) -> Progress:
 
 def cmd_build(args) -> int:
     from .build import build, resolve_documents, set_notices
+    from .core.output import local_folder
 
     documents = resolve_documents(args.docs)
     progress = _progress(documents, args.format)
     try:
-        result = build(args.answers, documents, args.format, args.layout, Path(args.output or "."), args.force,
-                       progress)
+        result = build(args.answers, documents, args.format, args.layout, local_folder(args.output or "."),
+                       args.force, progress)
     finally:
         progress.close()
     _warn_unknown(result.answers)
@@ -102,10 +103,11 @@ def cmd_build(args) -> int:
 
 def cmd_demo(args) -> int:
     from .build import build, resolve_documents
+    from .core.output import local_folder
     from .core.resources import data_path
 
     order = data_path("examples", DEMO_ORDER)
-    outdir = Path(args.output)
+    outdir = local_folder(args.output)
     formats = ["docx", "md"] if args.no_pdf else ["docx", "pdf", "md"]
     documents = resolve_documents(["all"])
     progress = _progress(documents, formats)

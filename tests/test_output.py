@@ -105,3 +105,11 @@ def test_empty_document_list_is_an_error():
 
     with pytest.raises(InputError, match="--docs: expected at least one of: all, "):
         resolve_documents([])
+
+
+@pytest.mark.parametrize("command", [("build", str(EXAMPLE)), ("demo",)])
+def test_a_url_for_a_command_that_writes_only_here_is_refused_not_a_folder_named_s3(tmp_path, command):
+    result = run_cli(*command, "-o", "s3://bucket/contracts", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "expected a folder on this computer" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -46,6 +46,7 @@ _FILE_PATH = message("expected.file_path", "a file path")
 _DIRECTORY_THERE = message("found.directory_there", "a directory there")
 _NO_EXISTING_FILE = message("expected.no_existing_file", "no existing file (use --force to replace it, or -o for "
                                                          "another folder)")
+_LOCAL_FOLDER = message("expected.local_folder", "a folder on this computer (only `contractgen batch` writes to a URL)")
 _DIFFERENT_FILE = message("found.different_file", "a different file already there")
 
 
@@ -371,3 +372,11 @@ def output_folder(target: str | Path) -> LocalFolder | UrlFolder:
 
 
 OutputFolder = LocalFolder | UrlFolder
+
+
+def local_folder(target: str) -> Path:
+    """`-o` of a command that writes only on this computer: a URL would otherwise become a folder named
+    `s3:` beside the user, who believes the files went to the bucket."""
+    if _URL.match(target):
+        raise InputError(Problem(target, "-o", _LOCAL_FOLDER(), as_typed(target)))
+    return Path(target)
