@@ -5,7 +5,10 @@ file is read, at most `limit + 1` bytes of it, and refused when that extra byte 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError, Problem
 from .messages import as_typed, message
@@ -27,38 +30,40 @@ _MORE = message("found.more_than", "more than {size}")
 def read_bounded(path: str | Path, limit: int) -> bytes:
     """The file's bytes; an InputError naming the file when it is missing, not a file, unreadable or
     longer than `limit` bytes."""
-    source = str(path)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError(Problem(source, "", _EXISTING(), _NO_SUCH())) from None
-    except IsADirectoryError:
-        raise InputError(Problem(source, "", A_FILE(), _A_DIRECTORY())) from None
-    except OSError as exc:
-        raise InputError(Problem(source, "", _READABLE(), as_typed(exc.strerror or str(exc)))) from None
-    if len(data) > limit:
-        raise InputError(Problem(source, "", _AT_MOST(size=size_text(limit)), _MORE(size=size_text(limit))))
+    with _opened(path) as handle:
+        data = handle.read(limit + 1)
+    _within(path, len(data), limit)
     return data
 
 
 def copy_bounded(path: str | Path, target: Path, limit: int, chunk: int = 2 ** 20) -> None:
     """`read_bounded` into the file `target` instead of memory, a chunk at a time: a large sheet is read
     from the copy without ever being held whole, and the limit still ends an endless input."""
-    source = str(path)
     copied = 0
+    with _opened(path) as handle, open(target, "wb") as out:
+        while piece := handle.read(min(chunk, limit + 1 - copied)):
+            out.write(piece)
+            copied += len(piece)
+            if copied > limit:
+                break
+    _within(path, copied, limit)
+
+
+@contextmanager
+def _opened(path: str | Path) -> Iterator[BinaryIO]:
+    """The file open for reading; what keeps it from being read, an InputError naming it."""
+    source = str(path)
     try:
-        with open(path, "rb") as handle, open(target, "wb") as out:
-            while piece := handle.read(min(chunk, limit + 1 - copied)):
-                out.write(piece)
-                copied += len(piece)
-                if copied > limit:
-                    break
+        with open(path, "rb") as handle:
+            yield handle
     except FileNotFoundError:
         raise InputError(Problem(source, "", _EXISTING(), _NO_SUCH())) from None
     except IsADirectoryError:
         raise InputError(Problem(source, "", A_FILE(), _A_DIRECTORY())) from None
     except OSError as exc:
         raise InputError(Problem(source, "", _READABLE(), as_typed(exc.strerror or str(exc)))) from None
-    if copied > limit:
-        raise InputError(Problem(source, "", _AT_MOST(size=size_text(limit)), _MORE(size=size_text(limit))))
+
+
+def _within(path: str | Path, size: int, limit: int) -> None:
+    if size > limit:
+        raise InputError(Problem(str(path), "", _AT_MOST(size=size_text(limit)), _MORE(size=size_text(limit))))
