@@ -160,27 +160,38 @@ def write_files(files: dict[Path, bytes], force: bool = False,
     """Write every file or none. Returns (path, "written" | "replaced" | "unchanged") per file.
     `updates` are files whose new content extends the old one (a manifest listing one more format):
     replacing them loses nothing, so they need no --force."""
-    plan: list[tuple[Path, bytes, str]] = []
-    conflicts: list[Problem] = []
-    for path, data in files.items():
-        blocker = _blocking_file(path.parent)
-        if blocker is not None:
-            conflicts.append(Problem(str(blocker), "", _FOLDER_FOR(name=path.name), _FILE_THERE()))
-        elif path.is_dir():
-            conflicts.append(Problem(str(path), "", _FILE_PATH(), _DIRECTORY_THERE()))
-        elif path.exists() or path.is_symlink():
-            if _same_content(path, data):
-                plan.append((path, data, "unchanged"))
-            elif force or path in updates:
-                plan.append((path, data, "replaced"))
-            else:
-                conflicts.append(Problem(str(path), "", _NO_EXISTING_FILE(), _DIFFERENT_FILE()))
-        else:
-            plan.append((path, data, "written"))
-    if conflicts:
-        raise InputError(list(dict.fromkeys(conflicts)))
+    plan = _plan(files, force, updates, blocker=lambda path: _blocking_file(path.parent), is_dir=Path.is_dir,
+                 exists=lambda path: path.exists() or path.is_symlink(), same=_same_content, show=str,
+                 base=lambda path: path.name)
     _write_set([(path, data) for path, data, status in plan if status != "unchanged"])
     return [(path, status) for path, _, status in plan]
+
+
+def _plan(files: dict, force: bool, updates: frozenset, *, blocker, is_dir, exists, same, show, base) -> list:
+    """(target, data, "written" | "replaced" | "unchanged") for every file, or one InputError listing every
+    file that cannot be written without loss: a file where its folder should be, a folder where it
+    should be, or a different file there (without --force, and not an update). The callables answer for
+    the place (a local path, a key in an fsspec filesystem)."""
+    plan: list = []
+    conflicts: list[Problem] = []
+    for target, data in files.items():
+        blocking = blocker(target)
+        if blocking is not None:
+            conflicts.append(Problem(str(blocking), "", _FOLDER_FOR(name=base(target)), _FILE_THERE()))
+        elif is_dir(target):
+            conflicts.append(Problem(show(target), "", _FILE_PATH(), _DIRECTORY_THERE()))
+        elif exists(target):
+            if same(target, data):
+                plan.append((target, data, "unchanged"))
+            elif force or target in updates:
+                plan.append((target, data, "replaced"))
+            else:
+                conflicts.append(Problem(show(target), "", _NO_EXISTING_FILE(), _DIFFERENT_FILE()))
+        else:
+            plan.append((target, data, "written"))
+    if conflicts:
+        raise InputError(list(dict.fromkeys(conflicts)))
+    return plan
 
 
 # -- output folders: a local folder, or a URL through fsspec --------------------------------------------
@@ -331,30 +342,17 @@ class UrlFolder:
 
     def write_files(self, files: dict[str, bytes], force: bool = False,
                     updates: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
-        plan: list[tuple[str, bytes, str]] = []
-        conflicts: list[Problem] = []
-        for name, data in files.items():
-            key = self._key(name)
-            parent = key.rsplit("/", 1)[0]
-            blocker = next((p for p in (parent, parent.rsplit("/", 1)[0]) if p.startswith(self.root)
-                            and self.fs.isfile(p)), None)
-            if blocker is not None:
-                conflicts.append(Problem(blocker, "", _FOLDER_FOR(name=key.rsplit("/", 1)[1]), _FILE_THERE()))
-            elif self.fs.isdir(key):
-                conflicts.append(Problem(self.show(name), "", _FILE_PATH(), _DIRECTORY_THERE()))
-            elif self.fs.exists(key):
-                if self.read(name) == data:
-                    plan.append((name, data, "unchanged"))
-                elif force or name in updates:
-                    plan.append((name, data, "replaced"))
-                else:
-                    conflicts.append(Problem(self.show(name), "", _NO_EXISTING_FILE(), _DIFFERENT_FILE()))
-            else:
-                plan.append((name, data, "written"))
-        if conflicts:
-            raise InputError(list(dict.fromkeys(conflicts)))
+        plan = _plan(files, force, updates, blocker=self._blocking_file, is_dir=lambda n: self.fs.isdir(self._key(n)),
+                     exists=lambda n: self.fs.exists(self._key(n)), same=lambda n, data: self.read(n) == data,
+                     show=self.show, base=lambda n: self._key(n).rsplit("/", 1)[1])
         self._stage([(name, data) for name, data, status in plan if status != "unchanged"])
         return [(name, status) for name, _, status in plan]
+
+    def _blocking_file(self, name: str) -> str | None:
+        """A file where the folder of `name` (or its parent) should be, inside this folder."""
+        parent = self._key(name).rsplit("/", 1)[0]
+        return next((p for p in (parent, parent.rsplit("/", 1)[0]) if p.startswith(self.root) and self.fs.isfile(p)),
+                    None)
 
     @contextlib.contextmanager
     def writer(self, name: str) -> Iterator[BinaryIO]:
