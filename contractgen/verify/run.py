@@ -10,7 +10,7 @@ from ..documents.model import Document
 from .compare import Comparison, compare
 from .reference import Reference, rebuild
 from .returned import kind_of, printed_by_word_processor, read_returned
-from .text import Line, running_lines
+from .text import Line, running_lines, squash
 
 EXIT_DIFFERS = 4
 
@@ -57,21 +57,17 @@ def verify(returned: list[Path], manifest: Path | None, answers: Path | None, do
 
 
 def _refuse_another_document(source: Path, document: Document, lines: list[Line], comparison: Comparison) -> None:
-    """Another document (the NNN returned for the sales contract, another order's contract) is not a
+    """Another document (the NNN returned for the sales contract) is not a
     contract with hundreds of changes: without the title in either language and missing most articles,
     it is the wrong file (exit 2). A factory that retitles the contract, or deletes articles, still gets
     the report of what it changed."""
     articles = sum(1 for s in document.sections if s.clauses)
     missing = sum(1 for f in comparison.findings if f.category == "missing")
-    opening = squeezed(" ".join(item.text for item in lines[:OPENING_LINES]))
-    titled = any(t and squeezed(t) in opening for t in (document.title.en, document.title.zh))
+    opening = squash(" ".join(item.text for item in lines[:OPENING_LINES])).casefold()
+    titled = any(t and squash(t).casefold() in opening for t in (document.title.en, document.title.zh))
     if titled or missing * 2 <= articles:
         return
     start = " / ".join(item.text for item in lines[:3])[:200]
     raise InputError(Problem(str(source), "", _THIS_DOCUMENT(title=document.title, number=as_typed(document.reference)),
                              _ANOTHER_DOCUMENT(missing=missing, articles=articles, start=as_typed(start))))
 
-
-def squeezed(text: str) -> str:
-    """Lower case, without spacing or punctuation: how a title compares across DOCX, PDF and OCR."""
-    return "".join(ch for ch in text.lower() if ch.isalnum())
