@@ -53,3 +53,47 @@ def test_kill_9_of_a_batch_leaves_nothing_running_and_the_next_run_cleans_up(tmp
     assert result.returncode == 0, result.stderr
     assert not any(folder.exists() for folder in stale)
     assert live.is_dir()
+
+
+def test_a_run_killed_outright_has_recorded_what_it_finished_and_the_next_run_skips_it(tmp_path):
+    """The manifest is rewritten whole as results arrive (every CHECKPOINT_SECONDS, 0 here: as often as
+    its own cost allows): kill -9 after five orders, and it lists those it had recorded as built, with
+    their files' sha256, and the rest as pending; the rerun skips the built ones and builds the rest."""
+    import hashlib
+    import json
+
+    template = tmp_path / "template.xlsx"
+    assert run_cli("batch-template", "order_set", "-o", template).returncode == 0
+    _xlsx_of_copies(template, tmp_path / "orders.xlsx", 12)
+    out = tmp_path / "out"
+    run = ("import sys, contractgen.batch.run as r, contractgen.cli as c; r.CHECKPOINT_SECONDS = 0; "
+           "c.main(sys.argv[1:])")
+    process = subprocess.Popen([sys.executable, "-c", run, "batch", str(tmp_path / "orders.xlsx"), "-o", str(out),
+                                "--jobs", "1", "--docs", "po_annex", "--format", "md"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        for line in process.stderr:
+            if line.startswith("[ 5/12]"):
+                break
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=10)
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    status = {o["contract_number"]: o["status"] for o in manifest["orders"]}
+    built = [n for n, s in status.items() if s == "built"]
+    assert len(status) == 12 and built and set(status.values()) <= {"built", "pending"}, status
+    assert manifest["summary"]["built"] == len(built) and manifest["summary"]["pending"] == 12 - len(built)
+    for order in manifest["orders"]:
+        for name, sha in order["files"].items():
+            assert hashlib.sha256((out / name).read_bytes()).hexdigest() == sha
+
+    again = run_cli("batch", tmp_path / "orders.xlsx", "-o", out, "--jobs", "1", "--docs", "po_annex", "--format",
+                    "md")
+    assert again.returncode == 0, again.stderr
+    status = {o["contract_number"]: o["status"]
+              for o in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["orders"]}
+    assert {n for n, s in status.items() if s == "skipped-up-to-date"} == set(built)
+    # written before the kill but not yet recorded: the same bytes are on disk, so they are "unchanged"
+    assert {n for n, s in status.items() if s in ("built", "unchanged")} == set(status) - set(built)

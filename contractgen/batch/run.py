@@ -21,8 +21,9 @@ temp folder (sheets.py's rows, _Store's entries and answers), and read back one 
    (cluster.py). Workers never read the output folder: they return bytes.
 4. The main process writes each order's files (all or none, never replacing a different file without
    --force), so stopping workers can never leave a partial file, records its entry in the store as its
-   result arrives, and at the end streams DIR/manifest.json/.csv from the store into files that land
-   whole. DIR may be a URL fsspec knows (`s3://…`, core/output.py's UrlFolder).
+   result arrives, and streams DIR/manifest.json/.csv from the store into files that land whole: every
+   CHECKPOINT_SECONDS or so while building (orders not yet built are `pending`), so a run killed outright
+   still leaves what it finished recorded for the next run to skip, and at the end. DIR may be a URL fsspec knows (`s3://…`, core/output.py's UrlFolder).
 """
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ from ..core.progress import Progress
 from .sheets import read_orders
 
 MANIFEST_FORMAT = "contractgen-batch/1"
+CHECKPOINT_SECONDS = 10.0  # how often, at most, the manifest is rewritten while a run builds
 DONE = ("built", "unchanged", "skipped-up-to-date")  # statuses whose files are complete on disk
 RECYCLE_AFTER_DOCUMENTS = 200
 TEMP_PREFIX = "contractgen-batch-"
@@ -235,7 +237,7 @@ class _Store:
     def counts(self, kept_only: bool = False) -> dict[str, int]:
         found = dict(self.db.execute("SELECT status, COUNT(*) FROM entries" + (" WHERE kept" if kept_only else "")
                                      + " GROUP BY status"))
-        return {status: found.get(status, 0) for status in (*DONE, "invalid", "failed", "interrupted")}
+        return {status: found.get(status, 0) for status in (*DONE, "invalid", "failed", "interrupted")} | found
 
     def records(self) -> Iterator[dict]:
         """The manifest's orders: this run's kept entries in the sheet's order, then the earlier run's
@@ -346,6 +348,13 @@ def _up_to_date(previous: dict | None, entry: Entry, folder: OutputFolder) -> bo
     if any(previous.get(key) != value for key, value in entry.run.items()):
         return False
     return all(folder.sha256(name) == sha for name, sha in previous["files"].items())
+
+
+def _settle(store: _Store, status: str) -> None:
+    """Orders not built (yet) get `status`; where the last run recorded one of them, its record stays."""
+    store.db.execute("UPDATE entries SET status = ? WHERE status = ''", (status,))
+    store.db.execute("UPDATE entries SET kept = 0 WHERE status = ? AND number IN (SELECT number FROM previous)",
+                     (status,))
 
 
 def _write_manifest(folder: OutputFolder, source: str, run: dict, store: _Store, stray: list[Problem]) -> None:
@@ -485,13 +494,22 @@ def _run(path: Path, documents, formats, layout, folder: OutputFolder, jobs: int
         to_build += 1
     store.db.execute("COMMIT")
 
+    def checkpoint() -> None:
+        """The manifest as the run stands, orders not yet built marked pending: a run killed outright
+        (power, out of memory) still leaves what it finished recorded, and the next run skips it."""
+        store.db.execute("BEGIN")
+        try:
+            _settle(store, "pending")
+            _write_manifest(folder, str(path), run, store, sheet.stray)
+        finally:
+            store.db.execute("ROLLBACK")
+
     stop, started = {"requested": False, "stuck": False}, time.monotonic()
     if to_build:
-        _build(store, to_build, documents, formats, layout, folder, jobs, force, err, stop, temp, client)
+        _build(store, to_build, documents, formats, layout, folder, jobs, force, err, stop, temp, client,
+               checkpoint)
     seconds = time.monotonic() - started
-    store.db.execute("UPDATE entries SET status = 'interrupted' WHERE status = ''")
-    store.db.execute("UPDATE entries SET kept = 0 WHERE status = 'interrupted' AND number IN "
-                     "(SELECT number FROM previous)")
+    _settle(store, "interrupted")
     _write_manifest(folder, str(path), run, store, sheet.stray)
 
     counts = store.counts()
@@ -517,18 +535,26 @@ def _run(path: Path, documents, formats, layout, folder: OutputFolder, jobs: int
 
 
 def _build(store: _Store, count: int, documents, formats, layout, folder: OutputFolder, jobs: int, force: bool,
-           err: TextIO, stop: dict, temp: Path, client=None) -> None:
-    """Render (in worker processes, or here for a small --jobs 1 run), write here. Ctrl-C or SIGTERM sets
-    stop["requested"]: the run stops after the order being written; renders in flight are dropped."""
+           err: TextIO, stop: dict, temp: Path, client=None, checkpoint=lambda: None) -> None:
+    """Render (in worker processes, or here for a small --jobs 1 run), write here, and call `checkpoint`
+    every CHECKPOINT_SECONDS or so as results arrive. Ctrl-C or SIGTERM sets stop["requested"]: the run
+    stops after the order being written; renders in flight are dropped."""
     jobs = max(1, min(jobs, count))
 
     def chunks():
-        """One order at a time, its answers read from the store as it is handed out: the run holds only
-        the orders in flight. (Only `entries` changes meanwhile, never the table being read.)"""
-        for seq, number, data in store.db.execute("SELECT seq, number, data FROM answers ORDER BY seq"):
-            yield [(seq, number, data)]
+        """One order at a time, its answers read from the store a page at a time as they are handed out:
+        the run holds only a page and the orders in flight, and no read is open while a checkpoint rolls
+        its transaction back."""
+        last = -1
+        while page := store.db.execute("SELECT seq, number, data FROM answers WHERE seq > ? ORDER BY seq LIMIT 64",
+                                       (last,)).fetchall():
+            for seq, number, data in page:
+                yield [(seq, number, data)]
+            last = page[-1][0]
 
     progress = Progress(count, err)
+    due = [time.monotonic() + CHECKPOINT_SECONDS]
+
 
     def request_stop(signum, frame):
         if stop["requested"]:
@@ -542,6 +568,11 @@ def _build(store: _Store, count: int, documents, formats, layout, folder: Output
             entry = store.load(result.index)
             _finish(entry, result, folder, force, progress)
             store.save(result.index, entry)
+        if time.monotonic() >= due[0]:
+            started = time.monotonic()
+            checkpoint()
+            # a 50,000-order manifest takes a while to write: never spend more than ~5 % of the run on it
+            due[0] = time.monotonic() + max(CHECKPOINT_SECONDS, 20 * (time.monotonic() - started))
 
     work = functools.partial(_build_chunk, documents=documents, formats=formats, layout=layout)
     handlers = {s: signal.signal(s, request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
