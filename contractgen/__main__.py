@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from .warm.client import main
 
 sys.exit(main())

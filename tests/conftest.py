@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _CACHE = None if "CONTRACTGEN_CACHE_DIR" in os.environ else tempfile.mkdtemp(prefix="contractgen-test-cache-")
 if _CACHE:
     os.environ["CONTRACTGEN_CACHE_DIR"] = _CACHE
+# no warm process (contractgen/warm/) outlives a test: tests/test_warm.py turns it on, in a folder of its own
+os.environ["CONTRACTGEN_WARM"] = "off"
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -13,7 +13,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "contractgen"
 # Faces (and the format registry) may import lazily, to keep `contractgen --help` and a DOCX-only build
 # from loading what they do not use; the stages below them may not.
-LAZY_IMPORTS_ALLOWED = ("cli.py", "build.py", "lint.py", "batch/", "terminal/", "web/", "render/formats.py")
+LAZY_IMPORTS_ALLOWED = ("cli.py", "build.py", "lint.py", "batch/", "terminal/", "web/", "warm/", "render/formats.py")
 
 
 def _modules():
