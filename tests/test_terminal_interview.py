@@ -242,7 +242,7 @@ def test_chinese_prompts(tmp_path):
     child.expect(r"\(products\[0\]\.unit_price\) > ")
     child.sendline("3.20")
     drive(child, RIGHT, until="payment.deposit_kind")
-    assert "预付款的性质" in child.before and "1) advance — 预付款" in child.before
+    assert "该笔款项的法律性质（预付款或定金）" in child.before and "1) advance — 预付款" in child.before
     child.sendline("2")  # earnest money, but the deposit is 30 %: the deposit is asked again, in Chinese
     child.expect("定金不得超过合同总价的20%")
     child.expect(r"\(payment\.deposit_percent\) \[30\] > ")

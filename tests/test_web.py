@@ -433,7 +433,7 @@ def test_a_buyer_fills_the_interview_in_chromium(server, page, tmp_path):
     expect(page.locator("main h1")).to_have_text("检查与下载")
     open_section(page, "payment")
     expect(page.locator("main h1")).to_have_text("付款")
-    expect(page.locator("#label-" + field_anchor("payment.deposit_percent"))).to_contain_text("预付款比例")
+    expect(page.locator("#label-" + field_anchor("payment.deposit_percent"))).to_contain_text("预付款或定金比例")
     expect(page.locator(field("payment.deposit_kind") + " option[value=advance]")).to_have_text("预付款")
     expect(page.locator("#next")).to_have_text("保存并继续")
     page.screenshot(path=str(SCREENSHOTS / "zh-payment.png"))
