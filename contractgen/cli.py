@@ -257,7 +257,7 @@ def cmd_verify(args) -> int:
 
     result = verify([Path(p) for p in args.returned], Path(args.against) if args.against else None,
                     Path(args.answers) if args.answers else None, args.doc, args.layout,
-                    Path(args.library) if args.library else None)
+                    Path(args.library) if args.library else None, args.docs)
     if args.redline:
         files = write_files({Path(args.redline): redline_docx(result)}, args.force)
         for path, status in files:
@@ -445,6 +445,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="the answers file the contract was built from (with --against: checked against it)")
     sub.add_argument("--doc", default="sales_contract", choices=available_documents(), metavar="DOC",
                      help="without --against: which document it is (default: sales_contract)")
+    sub.add_argument("--docs", nargs="+", action=DocumentNames, default=None, metavar="DOC",
+                     help="without --against: the documents it was built together with, as given to `build --docs` "
+                          "(default: it alone); the set's questions decide some values")
     sub.add_argument("--layout", default="parallel", choices=LAYOUTS, help="without --against: its layout (default: parallel)")
     sub.add_argument("--library", metavar="FOLDER",
                      help="the clause library the contract was built with, when this one no longer has its versions")

@@ -255,3 +255,21 @@ def test_another_document_of_the_order_is_the_wrong_file_not_a_contract_with_hun
     checked = run_cli("verify", tmp_path / "retitled.docx", "--against", contract, "--format", "json")
     assert checked.returncode == 4, checked.stderr
     assert any("购" in f["returned"] and f["article"] == 0 for f in findings(checked)), checked.stdout
+
+
+def test_without_a_manifest_docs_names_the_set_it_was_built_with(tmp_path):
+    """With only the answers file, `verify --docs` says what `build --docs` was: rebuilt alone, a document
+    of the set differs though nothing was edited; rebuilt with its set, it matches. A set without the
+    document is refused."""
+    assert run_cli("build", EXAMPLE, "--docs", "all", "--format", "docx", "-o", tmp_path).returncode == 0
+    differed = []
+    for document in ("communication_charter", "manufacturing_agreement"):
+        returned = tmp_path / f"SC-2026-0142-{document}.docx"
+        alone = run_cli("verify", returned, "--answers", EXAMPLE, "--doc", document)
+        differed.append(alone.returncode == 4)
+        assert alone.returncode in (0, 4), alone.stderr
+        together = run_cli("verify", returned, "--answers", EXAMPLE, "--doc", document, "--docs", "all")
+        assert together.returncode == 0, together.stdout[-2000:] + together.stderr
+    assert any(differed)  # what --docs is for
+    refused = run_cli("verify", tmp_path / f"{STEM}.docx", "--answers", EXAMPLE, "--docs", "nnn,po_annex")
+    assert refused.returncode == 2 and "sales_contract" in refused.stderr and "nnn, po_annex" in refused.stderr

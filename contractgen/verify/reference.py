@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import assemble_set, validate_mapping
+from ..build import assemble_set, resolve_documents, validate_mapping
 from ..core.errors import InputError, LibraryError, Problem
 from ..core.messages import as_typed, message
 from ..core.input_files import read_bounded
@@ -35,6 +35,7 @@ _RECORDED_ANSWERS = message("verify.recorded_answers", "the answers the contract
                             "by this version records them; otherwise give --answers order.yaml)")
 _NONE = message("verify.none", "none")
 _SAME_ANSWERS = message("verify.same_answers", "the answers {manifest} was built from (sha256 {sha256})")
+_WITH_DOCUMENT = message("verify.with_document", "the documents {document} was built with, {document} among them")
 _DOCUMENT_SET = message("verify.document_set", "the documents built together, including this one, each one of {values}")
 _OTHER_ANSWERS = message("verify.other_answers", "other answers (sha256 {sha256})")
 
@@ -60,10 +61,11 @@ def read_manifest(path: Path) -> dict:
 
 
 def rebuild(manifest_path: Path | None, answers_path: Path | None, document: str, layout: str,
-            library_folder: Path | None, fmt: str) -> Reference:
+            library_folder: Path | None, fmt: str, built_with: list[str] | None = None) -> Reference:
     """The reference document in `fmt` (docx; pdf for our PDF or a scan; office-pdf for a PDF printed from
-    Word or LibreOffice). With a manifest, its document, layout and clause versions decide, and answers
-    given with it must be the ones it records."""
+    Word or LibreOffice). With a manifest, its document, layout, set and clause versions decide, and
+    answers given with it must be the ones it records; without one, `document` built with `built_with`
+    (`build --docs` as the user gave it; None: alone)."""
     record = read_manifest(manifest_path) if manifest_path else None
     if record:
         document, layout = record["manifest"]["document"], record.get("layout", layout)
@@ -75,7 +77,7 @@ def rebuild(manifest_path: Path | None, answers_path: Path | None, document: str
         raw, source = record["answers"], f"{manifest_path}: answers"
     else:
         raise InputError(Problem(str(manifest_path), "answers", _RECORDED_ANSWERS(), _NONE()))
-    together = _built_with(record, document, manifest_path)
+    together = _built_with(record, document, manifest_path) if record else _given_set(document, built_with)
     answers = validate_mapping(raw, together, source)
     if record and answers_sha256(answers.data) != record["manifest"].get("answers_sha256"):
         raise InputError(Problem(source, "", _SAME_ANSWERS(manifest=str(manifest_path),
@@ -109,6 +111,13 @@ def _built_with(record: dict | None, document: str, manifest_path: Path | None) 
     if not isinstance(together, list) or document not in together or not all(d in known for d in together):
         raise InputError(Problem(str(manifest_path), "manifest.set", _DOCUMENT_SET(values=", ".join(known)),
                                  as_typed(repr(together))))
+    return together
+
+
+def _given_set(document: str, built_with: list[str] | None) -> list[str]:
+    together = resolve_documents(built_with) if built_with else [document]
+    if document not in together:
+        raise InputError(Problem("--docs", "", _WITH_DOCUMENT(document=document), as_typed(", ".join(together))))
     return together
 
 

@@ -39,12 +39,12 @@ class Verification:
 
 
 def verify(returned: list[Path], manifest: Path | None, answers: Path | None, document: str, layout: str,
-           library: Path | None = None) -> Verification:
+           library: Path | None = None, built_with: list[str] | None = None) -> Verification:
     if manifest is None and answers is None:
         raise InputError(Problem("verify", "--against", _REFERENCE(), _NEITHER()))
     fmt = "docx" if kind_of(returned) == "docx" else "office-pdf" if printed_by_word_processor(returned) else "pdf"
     # the reference first: a wrong manifest or answers file is said before a long OCR run
-    reference = rebuild(manifest, answers, document, layout, library, fmt)
+    reference = rebuild(manifest, answers, document, layout, library, fmt, built_with)
     kind, lines = read_returned(returned)
     if not lines:
         raise InputError(Problem(str(returned[0]), "", _CONTRACT_TEXT(), _NO_TEXT()))
