@@ -110,7 +110,21 @@ def test_xlsx_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     assert bomb.stat().st_size < 2 * 2 ** 20  # small on disk
     result = run_bounded("batch", bomb, "-o", tmp_path / "out")
     assert result.returncode == 2, result.stderr
-    assert "orders.xlsx: expected a workbook of at most 256 MiB once unpacked, found 600 MiB" in result.stderr
+    assert "orders.xlsx: expected parts compressed at most 200:1, found 'xl/worksheets/sheet1.xml' compressed" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_xlsx_claiming_more_than_any_order_sheet_unpacked_is_refused(tmp_path):
+    """A workbook whose directory says a part unpacks to 3 GiB (a forged size, or an endless sheet) is
+    refused from the directory alone: 50,000 orders unpack to about 530 MiB, the limit is 2 GiB."""
+    sheet = tmp_path / "orders.xlsx"
+    data = bytearray(_template(tmp_path).read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the first entry of the central directory
+    data[entry + 24:entry + 28] = (3 * 2 ** 30).to_bytes(4, "little")  # its uncompressed size
+    sheet.write_bytes(bytes(data))
+    result = run_bounded("batch", sheet, "-o", tmp_path / "out")
+    assert result.returncode == 2, result.stderr
+    assert "orders.xlsx: expected a workbook of at most 2,048 MiB once unpacked, found 3,072 MiB" in result.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -22,12 +22,13 @@ from ..core.messages import as_typed, message
 from .cells import Cell
 from .columns import KEY
 
-# A 5,000-order sheet is about 5 MiB as xlsx, about 40 MiB unpacked, and 5 to 25 MiB as csv (order
-# columns repeated on every product line); real xlsx parts compress 5 to 50 times. A zip bomb's parts
-# compress about 1,000 times. The sheet is streamed, so its size costs time and temp disk, not memory:
-# the limit is there to end an endless input, with room for a 50,000-order csv.
+# A 5,000-order sheet is 3 to 5 MiB as xlsx, 40 to 53 MiB unpacked (53 with inline strings, as openpyxl's
+# write-only mode and many exporters write them), and 5 to 25 MiB as csv (order columns repeated on
+# every product line); real xlsx parts compress 5 to 50 times, a zip bomb's about 1,000 times, which
+# MAX_XLSX_RATIO refuses. The sheet is streamed, so its size costs time and temp disk, not memory: the
+# limits are there to end an endless input, with room for 50,000 orders (about 530 MiB unpacked) and more.
 MAX_SHEET_BYTES = 512 * 2 ** 20
-MAX_XLSX_UNPACKED = 256 * 2 ** 20
+MAX_XLSX_UNPACKED = 2 * 2 ** 30
 MAX_XLSX_RATIO = 200
 MAX_XLSX_MEMBERS = 10_000
 
