@@ -116,6 +116,17 @@ def rule_text(rid: str = "payment.sample", when: str = "payment.deposit_percent 
 
 # -- the command line and what it writes ---------------------------------------------------------------
 
+def copied_checkout(target: Path) -> Path:
+    """The package and its data folders copied to `target`, to edit a data file without touching ours. Run
+    it with PYTHONPATH=target and a working folder other than ROOT (`-m` imports from the working folder)."""
+    from contractgen.core.resources import DATA_FOLDERS
+
+    shutil.copytree(ROOT / "contractgen", target / "contractgen", ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in DATA_FOLDERS:
+        shutil.copytree(ROOT / folder, target / folder)
+    return target
+
+
 def run_cli(*args, cwd=None, timeout=300):
     """`python -m contractgen ARGS` from this checkout, as a user runs it: no terminal, no input."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

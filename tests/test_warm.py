@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copied_checkout
 
-from contractgen.core.resources import DATA_FOLDERS
 from contractgen.warm.client import settings, socket_path
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -112,10 +111,7 @@ def test_errors_usage_and_exit_codes_are_the_same_warm(warm, tmp_path):
 def test_an_edited_clause_is_never_served_from_memory(tmp_path):
     """A copy of the package and its data: after the warm process has loaded it, one clause's English is
     edited; the next build has the new word (the warm process declined, and has exited)."""
-    root = tmp_path / "copy"
-    shutil.copytree(ROOT / "contractgen", root / "contractgen", ignore=shutil.ignore_patterns("__pycache__"))
-    for folder in DATA_FOLDERS:
-        shutil.copytree(ROOT / folder, root / folder)
+    root = copied_checkout(tmp_path / "copy")
     warm = Warm(tmp_path, root)
     try:
         warm.started()

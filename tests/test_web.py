@@ -17,6 +17,7 @@ import re
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -31,7 +32,7 @@ from contractgen.web.form import field_anchor
 from contractgen.core.yamlio import load_yaml_file, load_yaml_text
 
 from conftest import EXAMPLE, ROOT, _plain
-from conftest import docx_text, run_cli
+from conftest import copied_checkout, docx_text, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Every run saves the main pages to build/screenshots/ (not tracked: PNGs differ run to run); refresh
@@ -709,3 +710,28 @@ def test_the_review_page_says_what_build_says_about_the_clauses_chosen(client):
     assert upload(client, example_yaml(), csrf).status_code == 303
     cietac = client.get("/review?lang=en", base_url=BASE).get_data(as_text=True)
     assert 'id="clause-notices"' not in cietac and 'id="downloads"' in cietac
+
+
+def test_a_clause_edited_while_serving_stops_the_pages_instead_of_mixing_old_and_new(tmp_path):
+    """`serve` keeps the library it loaded: once a clause file changes, every page says to restart it
+    (503) rather than show or build from the old one, and the saved answers stay."""
+    root = copied_checkout(tmp_path / "copy")
+    script = textwrap.dedent("""
+        import pathlib, sys, time
+        from contractgen.web.app import create_app
+        client = create_app("order_set", "127.0.0.1", 8000).test_client()
+        load = {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "none"}
+        print(client.get("/section/contract", base_url="http://127.0.0.1:8000", headers=load).status_code)
+        clause = pathlib.Path(sys.argv[1]) / "clause_library" / "force_majeure" / "general.yaml"
+        clause.write_text(clause.read_text("utf-8").replace("earthquakes,", "earthquakes, volcanoes,"), "utf-8")
+        time.sleep(1.1)
+        page = client.get("/section/contract", base_url="http://127.0.0.1:8000", headers=load)
+        print(page.status_code, page.get_data(as_text=True))
+    """)
+    env = {**os.environ, "PYTHONPATH": str(root), "XDG_DATA_HOME": str(tmp_path / "data")}
+    result = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, cwd=tmp_path,
+                            env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.split("\n", 1)
+    assert first == "200" and second.startswith("503 ")
+    assert "have changed since contractgen serve started. Stop it and start it again" in second

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from ..cli import main as run
-from ..core.resources import DATA_FOLDERS, data_path, data_root
+from ..core.resources import data_fingerprint, data_path
 from .client import settings, socket_path
 
 WARM_IDLE_SECONDS = 15 * 60  # no command for this long: exit, freeing its memory
@@ -171,19 +171,8 @@ def _warm_up() -> None:
 
 
 def _own_files() -> str:
-    """sha256 over every data file's and contractgen module's path and bytes."""
-    files = [os.path.join(folder, name)
-             for root in [data_root() / folder for folder in DATA_FOLDERS]
-             for folder, _, names in os.walk(root) for name in names]
-    files += [os.path.join(folder, name) for folder, _, names in os.walk(_PACKAGE) for name in names
-              if name.endswith(".py")]
-    digest = hashlib.sha256()
-    for file in sorted(files):
-        with open(file, "rb") as handle:
-            data = handle.read()
-        digest.update(f"{file}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
+    """Every data file's and contractgen module's path and bytes, hashed."""
+    return data_fingerprint(_PACKAGE, suffix=".py")
 
 
 def _modules() -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import threading
+import time
 from pathlib import Path
 
 from flask import Flask, current_app, g, redirect, request, url_for
@@ -20,6 +22,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from ..core.errors import ContractgenError, InputError, Problem
 from ..core.messages import as_typed, message
+from ..core.resources import data_fingerprint
 from ..render import LAYOUTS
 from .form import CSRF
 from .load import LoadPages
@@ -58,8 +61,13 @@ class RequestGuard:
     """Every request: host, session, language, cross-site protection; the headers and the cookie of
     every answer; errors as pages in the user's language."""
 
+    CHECK_EVERY = 1.0  # seconds: how stale a page may be at most, against 15 ms per check
+
     def __init__(self, site: Site):
         self.site = site
+        # what this process loads (once, and keeps) is what the data files said when it started
+        self.loaded, self.checked, self.lock = data_fingerprint(), time.monotonic(), threading.Lock()
+        self.changed = False
 
     def register(self, app: Flask) -> None:
         app.before_request(self.guard)
@@ -75,6 +83,8 @@ class RequestGuard:
             return site.message(site.ui("bad_host"), 400)
         if request.endpoint == "static":
             return None  # the stylesheet and the script need no session
+        if self.data_changed():
+            return site.message(site.ui("data_changed"), 503)
         given = request.cookies.get(COOKIE)
         s = site.store.get(given)
         if s is None:
@@ -104,6 +114,16 @@ class RequestGuard:
                     or not token_matches(s.csrf, given):
                 return site.message(ui("forbidden", s.lang), 403)
         return None
+
+    def data_changed(self) -> bool:
+        """Whether a clause, interview or rule file changed since the start (checked at most once a
+        second, by every file's bytes): a preview or download from what was loaded before would no
+        longer be what `contractgen build` of the same answers gives."""
+        with self.lock:
+            if not self.changed and time.monotonic() - self.checked >= self.CHECK_EVERY:
+                self.changed = data_fingerprint() != self.loaded
+                self.checked = time.monotonic()
+            return self.changed
 
     def headers(self, response):
         security_headers(response.headers, preview=request.endpoint == "preview")

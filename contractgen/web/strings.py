@@ -113,6 +113,10 @@ UI: dict[str, Message] = {
     "no_session": message("web.no_session", "The interview opens only from its own pages: this request came from "
                                             "another site, or was not a page load, so no interview was opened or "
                                             "changed."),
+    "data_changed": message("web.data_changed", "The clause library, interviews or rules on this computer have changed "
+                                                "since contractgen serve started. Stop it and start it again to use them: "
+                                                "until then nothing is shown or built, so no contract mixes the two. "
+                                                "Your answers are saved."),
     "js_hint": message("web.js_hint", "Answers are checked as you go; the preview follows."),
 }
 
