@@ -13,6 +13,9 @@ fc-list 2>/dev/null | grep -q "Liberation Serif" || need_apt+=(fonts-liberation2
 fc-list 2>/dev/null | grep -q "DejaVu Sans" || need_apt+=(fonts-dejavu-core)  # the PDF's symbols (☐)
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)  # `contractgen verify` reads scans
 tesseract --list-langs 2>/dev/null | grep -qx chi_sim || need_apt+=(tesseract-ocr-chi-sim)
+# opencv-python (RapidOCR's, which re-reads the lines of a scan Tesseract read differently) links these
+ldconfig -p 2>/dev/null | grep -q 'libGL\.so\.1 ' || need_apt+=(libgl1)
+ldconfig -p 2>/dev/null | grep -q 'libglib-2\.0\.so\.0 ' || need_apt+=(libglib2.0-0)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)  # the browser tests of `contractgen serve`
 { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import uno" 2>/dev/null; } || need_apt+=(python3-uno)  # the PDF benchmark's warm LibreOffice (unoserver)
 [ -d /usr/share/zoneinfo ] || need_apt+=(tzdata)  # zoneinfo: working-hour overlap in the communication charter

@@ -5,11 +5,16 @@ to the Chinese whose English is unchanged first (the Chinese prevails).
 
 What is not a difference: a stretch that differs only in spacing, in punctuation or in case (_bare), as
 OCR reads a clean page wrongly; punctuation next to a digit (a number's separator or sign) and symbols
-(±, %, $) always count. A misreading that changes letters or characters is not guessed away: short
-prose read without confidence is listed as unsure, anything else counts (_sure)."""
+(±, %, $) always count. Nor is text read in another order (_moved): a passage removed in one place and
+added, letter for letter, in another, in either language, within MOVE_ARTICLES articles, at least
+MIN_MOVE letters long (a heading read with its column, a table read across its rows, a line taken for
+the other language); a short word carried from one language's text to the other's in the same or the
+next article is such a line too (_moved_across). Whatever differs within the moved text still counts.
+A misreading that changes letters or characters is not guessed away: short prose read without
+confidence is listed as unsure, anything else counts (_sure). A scan's differing lines are read again
+by a second engine before this comparison is final (run._read_again)."""
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -23,7 +28,8 @@ SHORT = 3  # tokens: an unsure OCR misreading is at most this long
 MISSING_SHARE = 0.6  # of an article's reference text absent: the article is missing
 CONTEXT = {"zh": 12, "en": 6}  # tokens of reference shown around a change
 MIN_MOVE = {"zh": 4, "en": 6}  # characters: a shorter passage found elsewhere is not taken as moved
-MOVE_PASSES = 3
+MOVE_ARTICLES = 2  # articles: a passage found further away is not taken as moved (an article heading is
+# read in its column, sometimes before a short article or two that the text layer puts first)
 CATEGORIES = ("missing", "number", "party", "forum", "text")
 FORUM_CLAUSES = ("dispute.", "governing_law.")
 # Answers whose change is a change of party: names, codes, the bank account.
@@ -64,51 +70,207 @@ class Comparison:
     findings: tuple[Finding, ...]  # confirmed, most important first
     unsure: tuple[Finding, ...]  # OCR misreadings in prose, listed but not counted
     alignments: dict[str, Alignment] = field(default_factory=dict)
+    # the returned lines (indexes into the lines given) that a finding, counted or unsure, reads from,
+    # or that stand either side of a passage found removed: where a second reading could help
+    differing: frozenset[int] = frozenset()
+    kept: tuple[int, ...] = ()  # the index in the lines given of each line compared (headers and footers dropped)
+
+    def reference_of(self, line: int) -> str | None:
+        """What the reference says where the returned line `line` (an index into the lines given) was
+        aligned: the reference tokens its tokens are equal to or were changed from, and what was removed
+        next to them; None when the line was not compared (a header, no words)."""
+        for lang, a in self.alignments.items():
+            js = [j for j, t in enumerate(a.returned) if self.kept[t.line] == line]
+            if not js:
+                continue
+            low, high = js[0], js[-1] + 1
+            start = end = None
+            for tag, i1, i2, j1, j2 in a.opcodes:
+                if tag == "equal":
+                    if max(j1, low) >= min(j2, high):
+                        continue
+                    i1, i2 = i1 + max(j1, low) - j1, i1 + min(j2, high) - j1
+                elif not (max(j1, low) < min(j2, high) or (j1 == j2 and low <= j1 <= high)):
+                    continue
+                start = i1 if start is None else min(start, i1)
+                end = i2 if end is None else max(end, i2)
+            if start is None:
+                return None
+            return joined([t.text for t in a.reference[start:end]], lang)
+        return None
 
 
 def compare(reference: list[Line], returned: list[Line], running: list[str], answers: dict) -> Comparison:
-    ours, theirs = (streams(drop_running_lines(lines, running)) for lines in (reference, returned))
+    kept = drop_running_lines(returned, running)
+    index = {id(item): k for k, item in enumerate(returned)}
+    ours, theirs = streams(drop_running_lines(reference, running)), streams(kept)
     alignments = {}
     for lang in ("en", "zh"):
         raw = Alignment(lang, ours[lang], theirs[lang], opcodes([t.text for t in ours[lang]],
                                                                [t.text for t in theirs[lang]]))
         alignments[lang] = Alignment(lang, ours[lang], theirs[lang], _widened(raw))
     hunks = [(lang, op) for lang, a in alignments.items() for op in a.opcodes if op[0] != "equal"]
-    moved = {lang: _moved(a, [op for hunk_lang, op in hunks if hunk_lang == lang]) for lang, a in alignments.items()}
-    findings = [f for lang, op in hunks if (f := _finding(lang, op, alignments[lang], answers, moved[lang]))]
+    moved = _moved(alignments)
+    findings, differing = [], set()
+    for lang, op in hunks:
+        finding = _finding(lang, op, alignments[lang], answers, moved[lang])
+        if finding:
+            findings.append(finding)
+            differing.update(index[id(kept[t.line])] for t in _read_from(alignments[lang], op, moved[lang][1]))
     changed_en = {f.where for f in findings if f.lang == "en"}
     findings = [_with(f, zh_only=f.lang == "zh" and f.where not in changed_en) for f in findings]
     findings += _missing_articles(alignments, moved)
     confirmed = sorted((f for f in findings if f.confirmed), key=Finding.rank)
-    return Comparison(tuple(confirmed), tuple(f for f in findings if not f.confirmed), alignments)
+    return Comparison(tuple(confirmed), tuple(f for f in findings if not f.confirmed), alignments, frozenset(differing),
+                      tuple(index[id(item)] for item in kept))
+
+
+def _read_from(a: Alignment, op: Opcode, moved: set[int]) -> list[Token]:
+    """The returned tokens a difference reads from: those it added, or, where it only removed, the
+    tokens either side of the gap (OCR that dropped characters dropped them from one of those lines)."""
+    _, _, _, j1, j2 = op
+    added = [a.returned[k] for k in range(j1, j2) if k not in moved]
+    return added or [a.returned[k] for k in (j1 - 1, j1) if 0 <= k < len(a.returned)]
 
 
 def _with(finding: Finding, **changes) -> Finding:
     return Finding(**{**finding.__dict__, **changes})
 
 
-def _moved(a: Alignment, hunks: list[Opcode]) -> tuple[set[int], set[int]]:
-    """The tokens removed in one place and added, the same, in another: text the reader met in another
-    order (a heading read with its column, a table read across its rows, a line taken for the other
-    language), not a change. A match must be long enough to be more than chance (MIN_MOVE characters);
-    a few passes catch moves that cross each other."""
-    removed = [k for _, i1, i2, _, _ in hunks for k in range(i1, i2)]
-    added = [k for _, _, _, j1, j2 in hunks for k in range(j1, j2)]
-    ours, theirs = set(), set()
-    for _ in range(MOVE_PASSES):
-        matcher = difflib.SequenceMatcher(None, [a.reference[k].text for k in removed],
-                                          [a.returned[k].text for k in added], autojunk=False)
-        found = False
-        for x, y, size in matcher.get_matching_blocks():
-            if size and sum(len(a.reference[k].text) for k in removed[x:x + size]) >= MIN_MOVE[a.lang]:
-                ours.update(removed[x:x + size])
-                theirs.update(added[y:y + size])
-                found = True
-        if not found:
-            break
-        removed = [k for k in removed if k not in ours]
-        added = [k for k in added if k not in theirs]
-    return ours, theirs
+def _moved(alignments: dict[str, Alignment]) -> dict[str, tuple[set[int], set[int]]]:
+    """{lang: (reference tokens, returned tokens)} removed in one place and added, the same, in another:
+    text the reader met in another order (a heading read with its column, a table read across its rows,
+    a line taken for the other language), not a change. Matched letter by letter across both
+    languages, the longest stretch first (moves may cross each other): a line read in another order is
+    often also cut into other words ("代表人:Jane" / "代表 人 : Jane") or taken for the other language
+    (a Chinese line with a name in it), so its tokens differ where its letters do not. Only letters,
+    digits and a number's separators count (_letters), a match must be long enough to be more than
+    chance (MIN_MOVE), lie within MOVE_ARTICLES articles, and cover a token whole."""
+    moved: dict[str, tuple[set[int], set[int]]] = {lang: (set(), set()) for lang in alignments}
+    removed, added = [], []  # (lang, index, article, letters, starts a stretch apart from the one before?)
+    last = 1 + max((t.where.article for a in alignments.values() for t in a.reference if t.where), default=0)
+    for lang, a in alignments.items():
+        ops = [op for op in a.opcodes if op[0] != "equal"]
+        for _, i1, i2, j1, j2 in ops:
+            article = _article(a, i1, last)
+            removed += [(lang, k, _article(a, k, last), _letters(a.reference, k, lang),
+                         k == i1 and _apart(a.reference, lang, removed, k)) for k in range(i1, i2)]
+            added += [(lang, k, article, _letters(a.returned, k, lang), k == j1 and _apart(a.returned, lang, added, k))
+                      for k in range(j1, j2)]
+    # a stretch matches within one hunk's tokens: a break (matching nothing) between hunks
+    ours = [(n, c) for n, item in enumerate(removed) for c in ([None] if item[4] else []) + list(item[3])]
+    theirs = [(n, c) for n, item in enumerate(added) for c in ([None] if item[4] else []) + list(item[3])]
+    left, right = [c for _, c in ours], [c for _, c in theirs]
+    covered_ours, covered_theirs = [0] * len(removed), [0] * len(added)
+    for x, y, size in _common_stretches(left, right, MIN_MOVE["zh"]):
+        chinese = any(_is_chinese(c) for c in left[x:x + size])
+        near = abs(removed[ours[x][0]][2] - added[theirs[y][0]][2]) <= MOVE_ARTICLES
+        if near and size >= MIN_MOVE["zh" if chinese else "en"]:
+            for n, _ in ours[x:x + size]:
+                covered_ours[n] += 1
+            for n, _ in theirs[y:y + size]:
+                covered_theirs[n] += 1
+    # a token counts as moved only when its letters were matched whole
+    for n, (lang, k, _, letters, _) in enumerate(removed):
+        if letters and covered_ours[n] == len(letters):
+            moved[lang][0].add(k)
+    for n, (lang, k, _, letters, _) in enumerate(added):
+        if letters and covered_theirs[n] == len(letters):
+            moved[lang][1].add(k)
+    _moved_across(removed, added, moved)
+    return moved
+
+
+def _moved_across(removed: list[tuple], added: list[tuple], moved: dict[str, tuple[set[int], set[int]]]) -> None:
+    """A word too short to match by chance ("its", "FOB", "(1)"), left over in a hunk, removed from one
+    language and added, the same, to the other in the same or the next article: its line was taken for
+    the other language. An edit does not carry a word from the English into the Chinese."""
+    def leftovers(items: list[tuple], side: int) -> list[tuple[str, list[int], int, str]]:
+        hunks: list[list[tuple]] = []
+        for item in items:  # the hunks again: runs of consecutive tokens of one language
+            if not hunks or item[0] != hunks[-1][-1][0] or item[1] != hunks[-1][-1][1] + 1:
+                hunks.append([])
+            hunks[-1].append(item)
+        out = []
+        for hunk in hunks:
+            left = [item for item in hunk if item[3] and item[1] not in moved[item[0]][side]]
+            letters = "".join(item[3] for item in left)
+            if left and len(letters) < MIN_MOVE["zh"] * 2:
+                out.append((hunk[0][0], [item[1] for item in left], left[0][2], letters))
+        return out
+
+    theirs = leftovers(added, 1)
+    for lang, ks, article, letters in leftovers(removed, 0):
+        match = next((item for item in theirs if item[0] != lang and abs(item[2] - article) <= 1 and item[3] == letters),
+                     None)
+        if match:
+            theirs.remove(match)
+            moved[lang][0].update(ks)
+            moved[match[0]][1].update(match[1])
+
+
+def _common_stretches(left: list, right: list, least: int) -> list[tuple[int, int, int]]:
+    """(x, y, size): stretches of at least `least` items that `left` and `right` share, the longest first,
+    none overlapping another in either (as repeated longest-match would give, in linear-ish time: each
+    stretch grows from a seed of `least` items found through an index). None matches nothing."""
+    seeds: dict[tuple, list[int]] = {}
+    for y in range(len(right) - least + 1):
+        gram = tuple(right[y:y + least])
+        if None not in gram:
+            seeds.setdefault(gram, []).append(y)
+    found = []
+    for x in range(len(left) - least + 1):
+        gram = tuple(left[x:x + least])
+        for y in seeds.get(gram, ()) if None not in gram else ():
+            if x and y and left[x - 1] == right[y - 1] and left[x - 1] is not None:
+                continue  # not where the stretch starts
+            size = least
+            while x + size < len(left) and y + size < len(right) and left[x + size] == right[y + size] and \
+                    left[x + size] is not None:
+                size += 1
+            found.append((size, x, y))
+    used_left, used_right = bytearray(len(left)), bytearray(len(right))
+    out = []
+    for size, x, y in sorted(found, key=lambda f: (-f[0], f[1], f[2])):
+        if any(used_left[x:x + size]) or any(used_right[y:y + size]):
+            continue
+        used_left[x:x + size] = b"\x01" * size
+        used_right[y:y + size] = b"\x01" * size
+        out.append((x, y, size))
+    return out
+
+
+def _apart(stream: list[Token], lang: str, before: list[tuple], k: int) -> bool:
+    """Does the hunk starting at k stand apart from the one before it in `stream`, with letters between
+    them? Hunks with only punctuation between ("Date" [:] "23 November") are read as one stretch."""
+    if not before or before[-1][0] != lang:
+        return True
+    return any(c.isalnum() for n in range(before[-1][1] + 1, k) for c in stream[n].text)
+
+
+def _article(a: Alignment, k: int, last: int) -> int:
+    """The article of the reference at k; the signatures (-1) come after the `last` article."""
+    if not a.reference:
+        return 0
+    where = a.reference[min(k, len(a.reference) - 1)].where
+    return (last if where.article < 0 else where.article) if where else 0
+
+
+def _letters(stream: list[Token], k: int, lang: str) -> str:
+    """A token's letters and digits, and a number's separators (as _bare keeps them: punctuation next
+    to a digit, which in Chinese is the next token), in lower case."""
+    text = stream[k].text
+    if lang == "zh":  # one character a token: its neighbours are the next tokens
+        text = (stream[k - 1].text[-1:] if k else "") + text + (stream[k + 1].text[:1] if k + 1 < len(stream) else "")
+        start, end = (1 if k else 0), len(text) - (1 if k + 1 < len(stream) else 0)
+    else:
+        start, end = 0, len(text)
+    return "".join(c for n, c in enumerate(text) if start <= n < end and (c.isalnum() or (
+        not c.isspace() and (text[n - 1:n].isdigit() or text[n + 1:n + 2].isdigit())))).casefold()
+
+
+def _is_chinese(c: str) -> bool:
+    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
 def _is_number(text: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..core.text import Text
 from ..core.textdiff import tokens
@@ -39,11 +39,21 @@ class Word:
     confidence: float = SURE  # 0-100, as Tesseract gives it
 
 
+@dataclass(frozen=True, eq=False)
+class PageImage:
+    """A scanned page as OCR read it (PNG bytes), kept so that a line can be read again."""
+
+    png: bytes
+
+
 @dataclass(frozen=True)
 class Line:
     words: tuple[Word, ...]
     page: int = 0  # 1-based; 0 in a DOCX, which has no pages
     where: Where | None = None  # the reference's lines only
+    # a scan's line: the page image OCR read and the line's box on it (left, top, right, bottom)
+    image: PageImage | None = field(default=None, compare=False, repr=False)
+    box: tuple[int, int, int, int] | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -60,13 +70,15 @@ class Token:
     confidence: float
     page: int
     where: Where | None
+    line: int = -1  # the index of its line in the lines given to streams()
 
 
-# What OCR and different fonts turn into each other, after NFKC has made full-width forms half-width.
+# What OCR and different fonts turn into each other, after NFKC has made full-width forms half-width;
+# a table's rule read as "|" is no text.
 _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "「": '"', "」": '"', "『": '"', "』": '"',
                        "‘": "'", "’": "'", "′": "'", "〈": "(", "〉": ")", "《": "(", "》": ")", "【": "(",
                        "】": ")", "—": "-", "–": "-", "‐": "-", "‑": "-", "−": "-", "。": ".", "、": ",",
-                       "·": ".", "•": ".", "@": "®"})
+                       "·": ".", "•": ".", "@": "®", "|": " ", "¦": " "})
 # A Chinese list item's number, （一） … （十二）: numbering the renderer computes, and what OCR misreads
 # most ("(=)" for （二）); it is dropped on both sides.
 _ENUMERATOR = re.compile(r"\(\s?[一二三四五六七八九十=]{1,3}\s?\)")
@@ -125,7 +137,7 @@ def streams(lines: list[Line]) -> dict[str, list[Token]]:
     out: dict[str, list[Token]] = {"en": [], "zh": []}
     broken = None  # the EN token ending the previous line with a hyphen ("manu-")
     lang = "en"
-    for item in lines:
+    for number, item in enumerate(lines):
         words = _without_enumerators([Word(normalise(w.text), w.confidence) for w in item.words])
         lang = language(" ".join(w.text for w in words), lang)
         stream = out[lang]
@@ -133,7 +145,7 @@ def streams(lines: list[Line]) -> dict[str, list[Token]]:
             for part in tokens(word.text, lang):
                 if broken is not None and stream and stream[-1] is broken and part[:1].islower():
                     part = stream.pop().text[:-1] + part
-                stream.append(Token(part, word.confidence, item.page, item.where))
+                stream.append(Token(part, word.confidence, item.page, item.where, number))
                 broken = None
         if lang == "en" and words and len(stream[-1].text) > 1 and stream[-1].text.endswith("-"):
             broken = stream[-1]
