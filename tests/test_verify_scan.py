@@ -20,7 +20,7 @@ from contractgen.render.formats import render
 from contractgen.core.text import Text
 from contractgen.verify.compare import compare
 from contractgen.verify.ocr import reread, unfolded, without_red_ink
-from contractgen.verify.run import DOUBTFUL, _merged
+from contractgen.verify.reread import DOUBTFUL, merged
 from contractgen.verify.text import Line, PageImage, Where, Word
 from test_verify import STEM
 
@@ -190,15 +190,15 @@ def test_two_readings_merge_only_where_the_second_reads_the_contract():
         return Line(tuple(Word(w, confidence) for w in text.split()), 3)
 
     # one engine misread, the other did not: the reading that says what the contract says stands
-    assert _merged(reading("美元壹万 陆什元整"), reading("美元壹万陆仟元整"), "美元壹万陆仟元整").text == "美元壹万 陆仟元整"
+    assert merged(reading("美元壹万 陆什元整"), reading("美元壹万陆仟元整"), "美元壹万陆仟元整").text == "美元壹万 陆仟元整"
     # both read the edit on the page: it stays, whatever the reference says
     edited = reading("美元伍仟捌佰元整")
-    assert _merged(edited, reading("美元伍仟捌佰元整"), "美元肆仟捌佰元整") is edited
+    assert merged(edited, reading("美元伍仟捌佰元整"), "美元肆仟捌佰元整") is edited
     # each engine read it differently, neither as the contract: the words there are doubtful
-    merged = _merged(reading("inspection level I, with"), reading("inspection level Il, with"),
+    doubted = merged(reading("inspection level I, with"), reading("inspection level Il, with"),
                      "inspection level II, with")
-    assert merged.text == "inspection level I, with"
-    assert [w.confidence for w in merged.words] == [90.0, 90.0, DOUBTFUL, 90.0]
+    assert doubted.text == "inspection level I, with"
+    assert [w.confidence for w in doubted.words] == [90.0, 90.0, DOUBTFUL, 90.0]
 
 
 def located(text: str, article: int) -> Line:
