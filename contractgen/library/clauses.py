@@ -19,7 +19,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.cache import cached, files_key
 from ..core.errors import ContractgenError, LibraryError, TemplateError
-from ..core.expressions import Expression, ExpressionSyntaxError, compile_expression, variable_paths
+from ..core.expressions import (Expression, ExpressionSyntaxError, compile_expression, template_from_code,
+                                variable_paths)
 from ..core.paths import has_path
 from .filters import FILTERS
 from ..core.text import Text
@@ -233,9 +234,7 @@ def _from_records(records: tuple, folder: Path) -> ClauseLibrary:
     sha256, entries = records
     clauses = {}
     for fields, codes in entries:
-        templates = tuple(None if code is None else Template.from_code(clause_env, marshal.loads(code),
-                                                                        clause_env.make_globals(None))
-                          for code in codes)
+        templates = tuple(None if code is None else template_from_code(clause_env, code) for code in codes)
         when = compile_expression(fields["when"]) if fields["when"] else None
         clauses[fields["id"]] = LibraryClause(**{**fields, "when": when, "file": str(folder / fields["file"])},
                                               templates=templates)

@@ -32,6 +32,7 @@ from lxml import etree
 from markupsafe import escape
 
 from ..core.cache import cached, content_key
+from ..core.expressions import template_from_code
 from . import ooxml
 
 # Word on Windows and macOS has SimSun (宋体); on Linux fontconfig resolves "SimSun" for zh-CN text
@@ -106,7 +107,7 @@ def house_template(path: Path) -> HouseTemplate:
         # keyed by the part's XML and docxtpl's version (its patching is part of what is compiled).
         key = content_key("house-template", [("docxtpl", docxtpl.__version__.encode()), ("", xml.encode())])
         code = cached("house-template", key, lambda: marshal.dumps(environment.compile(_jinja_source(xml))))
-        return environment.template_class.from_code(environment, marshal.loads(code), environment.make_globals(None))
+        return template_from_code(environment, code)
 
     parts = []
     for rel in main.rels.values():
