@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import io
 import marshal
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,6 +169,10 @@ _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 
 
+# Any character _printable changes; most values have none and are printed as they are.
+_UNPRINTABLE = re.compile(f"[{ooxml.XML_ILLEGAL}&<>\"'{{}}\r\n\t]")
+
+
 def _printable(value) -> str:
     """Every `{{ … }}` output goes through here (Jinja's autoescape is off: this is the escaping):
     escaped for XML (markupsafe: & < > " '), stripped of characters XML cannot hold, braces as
@@ -175,7 +180,10 @@ def _printable(value) -> str:
     as the run elements that draw them."""
     if value is None:
         return ""
-    text = str(escape(ooxml.xml_safe(str(value)))).replace("{", "&#123;").replace("}", "&#125;")
+    text = str(value)
+    if not _UNPRINTABLE.search(text):
+        return text
+    text = str(escape(ooxml.xml_safe(text))).replace("{", "&#123;").replace("}", "&#125;")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\n", _BREAK).replace("\t", _TAB)

@@ -35,8 +35,9 @@ _CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 # 1980-01-01 is the earliest time a zip entry can carry.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-# Characters XML 1.0 forbids; tab, newline and carriage return are allowed.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids (a regex character class); tab, newline and carriage return are allowed.
+XML_ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_XML_ILLEGAL = re.compile(f"[{XML_ILLEGAL}]")
 
 Members = dict[str, bytes]
 
