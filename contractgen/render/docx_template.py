@@ -57,18 +57,14 @@ class HouseTemplate:
 
     members: dict[str, bytes]  # every part as a render writes it, the templated ones still unrendered
     document: str  # member name of the main document part
-    document_xml: bytes  # that part before rendering: its body is replaced by the rendered one
-    body: Template
+    body: Template  # the whole main document part, as docxtpl renders it
     parts: tuple[tuple[str, Template], ...]  # headers and footers: (member name, template)
 
     def fill(self, context: dict) -> dict[str, bytes]:
         """The package's members with the templated parts rendered from `context` (a new dict per call;
         the template itself is never changed, so one can serve every thread)."""
         members = dict(self.members)
-        root = parse_xml(self.document_xml)
-        body = _fix_tables(_rendered(self.body, context))
-        root.replace(root.find(f"{_W}body"), body)
-        members[self.document] = serialize_part_xml(root)
+        members[self.document] = serialize_part_xml(_fix_tables(_rendered(self.body, context)))
         for name, template in self.parts:
             members[name] = serialize_part_xml(parse_xml(_rendered(template, context).encode("utf-8")))
         return members
@@ -116,8 +112,7 @@ def house_template(path: Path) -> HouseTemplate:
             xml = etree.tostring(parse_xml(rel.target_part.blob), encoding="unicode")
             parts.append((rel.target_part.partname.membername, compiled(xml)))
     return HouseTemplate(ooxml.package_members(package.part.package), main.partname.membername,
-                         serialize_part_xml(main.element),
-                         compiled(etree.tostring(main.element.body, encoding="unicode")), tuple(parts))
+                         compiled(etree.tostring(main.element, encoding="unicode")), tuple(parts))
 
 
 def _jinja_source(xml: str) -> str:
