@@ -59,6 +59,7 @@ class HouseTemplate:
     document: str  # member name of the main document part
     body: Template  # the whole main document part, as docxtpl renders it
     parts: tuple[tuple[str, Template], ...]  # headers and footers: (member name, template)
+    deflated: dict[str, ooxml.Deflated]  # the members compressed once: most are in every package as they are
 
     def fill(self, context: dict) -> dict[str, bytes]:
         """The package's members with the templated parts rendered from `context` (a new dict per call;
@@ -111,8 +112,9 @@ def house_template(path: Path) -> HouseTemplate:
         if rel.reltype in (_HEADER, _FOOTER) and rel.target_part.blob:
             xml = etree.tostring(parse_xml(rel.target_part.blob), encoding="unicode")
             parts.append((rel.target_part.partname.membername, compiled(xml)))
-    return HouseTemplate(ooxml.package_members(package.part.package), main.partname.membername,
-                         compiled(etree.tostring(main.element, encoding="unicode")), tuple(parts))
+    written = ooxml.package_members(package.part.package)
+    return HouseTemplate(written, main.partname.membername, compiled(etree.tostring(main.element, encoding="unicode")),
+                         tuple(parts), {name: ooxml.deflated(data) for name, data in written.items()})
 
 
 def _jinja_source(xml: str) -> str:
