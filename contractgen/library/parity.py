@@ -241,11 +241,4 @@ def latin_leftovers(zh: str, neutral: Iterable[str] = ()) -> list[str]:
     """Latin-script words in a Chinese text that are not a language-neutral kind: not one of the order's
     neutral values (codes, SKUs, e-mails, foreign names …) and not a token reference/neutral.yaml lists
     (Incoterm codes, standard numbers, unit symbols, codes in capitals)."""
-    return list(_latin_leftovers(zh, frozenset(neutral)))
-
-
-@lru_cache(maxsize=4096)
-def _latin_leftovers(zh: str, neutral: frozenset[str]) -> tuple[str, ...]:
-    # Kept: the documents of a set repeat most of their Chinese strings (names, labels, titles), checked
-    # with the same neutral values; the neutral tokens' patterns are read once per process.
-    return tuple(latin_words(zh, neutral))
+    return latin_words(zh, neutral)
