@@ -15,11 +15,10 @@ from pathlib import Path
 import cerberus
 from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.cache import cached, files_key
 from ..core.errors import ContractgenError, LibraryError, TemplateError
-from ..core.expressions import (Expression, ExpressionSyntaxError, compile_expression, template_from_code,
+from ..core.expressions import (Expression, ExpressionSyntaxError, Sandbox, compile_expression, template_from_code,
                                 variable_paths)
 from ..core.paths import has_path
 from .filters import FILTERS
@@ -53,7 +52,7 @@ CLAUSE_SCHEMA = {
 
 # One environment for all clause text: sandboxed, StrictUndefined (a missing answer is an error, never a
 # blank in a contract), no autoescape (text is plain; each renderer escapes for its own format).
-clause_env = SandboxedEnvironment(undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+clause_env = Sandbox(undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                   keep_trailing_newline=False)
 clause_env.filters.update(FILTERS)
 

@@ -33,7 +33,7 @@ from lxml import etree
 from markupsafe import escape
 
 from ..core.cache import cached, content_key
-from ..core.expressions import template_from_code
+from ..core.expressions import DictKeysFirst, template_from_code
 from . import ooxml
 
 # Word on Windows and macOS has SimSun (宋体); on Linux fontconfig resolves "SimSun" for zh-CN text
@@ -188,4 +188,8 @@ def _printable(value) -> str:
 
 @functools.cache
 def _environment() -> Environment:
-    return Environment(autoescape=False, finalize=_printable, undefined=StrictUndefined)
+    return _Environment(autoescape=False, finalize=_printable, undefined=StrictUndefined)
+
+
+class _Environment(DictKeysFirst, Environment):
+    pass
