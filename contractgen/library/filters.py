@@ -30,7 +30,7 @@ def _check_currency(currency: str) -> str:
     return currency
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=512)  # bounded: `serve` checks whatever a form sends
 def _is_currency(code: str) -> bool:
     return is_currency(code)
 
