@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from contractgen.build import assemble_documents, build
+from contractgen.build import assemble_documents, build, build_files, extend_manifest
+from contractgen.core.yamlio import load_yaml_file
 from contractgen.core.errors import TemplateError
 from contractgen.render.docx import read_custom_properties
 
@@ -285,3 +286,10 @@ def test_building_another_format_later_extends_the_manifest(tmp_path):
     assert later.returncode == 0, later.stderr
     record = json.loads((out / "SC-2026-0142-sales_contract.manifest.json").read_text("utf-8"))
     assert set(record["files"]) == {"SC-2026-0142-sales_contract.docx", "SC-2026-0142-sales_contract.md"}
+
+
+def test_a_manifest_with_nothing_to_extend_is_written_as_it_was_made():
+    files = build_files(load_yaml_file(EXAMPLE), ["po_annex"], ["md"], "parallel", "example")
+    made = next(data for name, data in files.items() if name.endswith(".manifest.json"))
+    assert extend_manifest(None, made) == (made, False)
+    assert extend_manifest(b"{}", made) == (made, False)  # re-encoded when there is something to compare

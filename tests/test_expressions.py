@@ -24,6 +24,18 @@ def test_values_compare():
     assert not compile_expression("payment.deposit_percent > 30").evaluate(ctx)
 
 
+def test_a_key_named_like_a_dict_method_reads_as_jinja_reads_it():
+    # Jinja gives the attribute before the key: `x.items` is the dict's method, `x.owner` the key
+    assert compile_expression("x.items != 'key'").evaluate({"x": {"items": "key"}})
+    assert compile_expression("x.owner == 'key'").evaluate({"x": {"owner": "key"}})
+
+
+def test_a_key_does_not_open_the_sandbox():
+    expr = compile_expression("x.kind.__class__.__base__.__subclasses__()")
+    with pytest.raises(SecurityError):
+        expr.evaluate({"x": {"kind": "buyer"}})
+
+
 def test_paths_are_reported():
     assert compile_expression("a.b == 1 or c[0].d").paths == {"a.b", "c[].d"}
 

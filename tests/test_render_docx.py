@@ -19,6 +19,7 @@ from contractgen.documents.labels import LABELS
 from contractgen.documents.model import Clause, Document, Party, ProductRow, ProductTable, Section, Signatory
 from contractgen.core.text import Text
 from contractgen.render import LAYOUTS
+from contractgen.render import ooxml
 from contractgen.render.docx import read_custom_properties, render_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -360,6 +361,17 @@ def test_zip_entries_carry_no_wall_clock_time():
     infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     assert infos[0].filename == "[Content_Types].xml"
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_the_zip_reads_back_whole_and_a_member_compressed_before_is_used_only_while_unchanged():
+    members = {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>" * 500,
+               "word/\u6587\u6863.xml": "\u4e2d\u6587".encode(), "empty.xml": b""}
+    ready = {name: ooxml.deflated(data) for name, data in members.items()}
+    members["word/document.xml"] = b"<w:document>changed</w:document>"  # replaced since it was compressed
+    archive = zipfile.ZipFile(io.BytesIO(ooxml.write_zip(members, ready)))
+    assert archive.testzip() is None  # every CRC matches
+    assert {i.filename: archive.read(i) for i in archive.infolist()} == members
+    assert ooxml.write_zip(members, ready) == ooxml.write_zip(members)
 
 
 def test_core_properties_come_from_the_document():

@@ -3,6 +3,7 @@ entry by its index (`products[1].sku`). One walk for every stage, so a path mean
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 _ABSENT = object()
@@ -11,8 +12,9 @@ _ABSENT = object()
 _INDEXED = re.compile(r"([^\[\]]+)((?:\[\d+\])+)")
 
 
-def steps(path: str) -> list[str | int]:
-    """`products[1].sku` → ['products', 1, 'sku']. Only `[<digits>]` is an index: any other part (an
+@lru_cache(maxsize=4096)  # an interview has a few hundred paths, each read many times per order
+def steps(path: str) -> tuple[str | int, ...]:
+    """`products[1].sku` → ('products', 1, 'sku'). Only `[<digits>]` is an index: any other part (an
     expression's `products[].sku`) is a key as written, which answers never hold."""
     out: list[str | int] = []
     for part in path.split("."):
@@ -22,7 +24,7 @@ def steps(path: str) -> list[str | int]:
             out += [int(i) for i in re.findall(r"\d+", indexed.group(2))]
         else:
             out.append(part)
-    return out
+    return tuple(out)
 
 
 def lookup(data: dict, path: str, default: Any = None) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from babel.units import get_unit_name
 
@@ -107,6 +107,13 @@ def latin_words(text: str, neutral_values=()) -> list[str]:
         return []
     for value in sorted({v for v in neutral_values if v and v in text}, key=len, reverse=True):
         text = text.replace(value, _HOLE)
+    return list(_not_neutral(text))
+
+
+@lru_cache(maxsize=4096)
+def _not_neutral(text: str) -> tuple[str, ...]:
+    # Kept: with the order's own values taken out, the same texts come back in every document and order
+    # of a batch (titles, labels, clauses), and the 16 patterns were most of the bilingual check.
     for pattern in neutral_patterns():
         text = pattern.sub(_HOLE, text)
-    return _LATIN_WORD.findall(text)
+    return tuple(_LATIN_WORD.findall(text))

@@ -33,11 +33,12 @@ def render_docx(document: Document, layout: str = "parallel") -> bytes:
     properties come from the Document (created = modified = `document.date` 00:00 UTC).
     """
     context = _context(document, layout)  # first: an unknown layout is refused before the template is read
-    members = house_template(TEMPLATE).fill(context)
+    template = house_template(TEMPLATE)
+    members = template.fill(context)
     ooxml.set_core_properties(members, title=document.title.en, author=AUTHOR,
                               created=f"{document.date}T00:00:00Z")
     ooxml.set_custom_properties(members, manifest_properties(document.manifest))
-    return ooxml.write_zip(members)
+    return ooxml.write_zip(members, template.deflated)
 
 
 def manifest_properties(manifest: Mapping) -> dict[str, str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import io
 import marshal
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from lxml import etree
 from markupsafe import escape
 
 from ..core.cache import cached, content_key
+from ..core.expressions import DictKeysFirst, template_from_code
 from . import ooxml
 
 # Word on Windows and macOS has SimSun (宋体); on Linux fontconfig resolves "SimSun" for zh-CN text
@@ -55,18 +57,15 @@ class HouseTemplate:
 
     members: dict[str, bytes]  # every part as a render writes it, the templated ones still unrendered
     document: str  # member name of the main document part
-    document_xml: bytes  # that part before rendering: its body is replaced by the rendered one
-    body: Template
+    body: Template  # the whole main document part, as docxtpl renders it
     parts: tuple[tuple[str, Template], ...]  # headers and footers: (member name, template)
+    deflated: dict[str, ooxml.Deflated]  # the members compressed once: most are in every package as they are
 
     def fill(self, context: dict) -> dict[str, bytes]:
         """The package's members with the templated parts rendered from `context` (a new dict per call;
         the template itself is never changed, so one can serve every thread)."""
         members = dict(self.members)
-        root = parse_xml(self.document_xml)
-        body = _fix_tables(_rendered(self.body, context))
-        root.replace(root.find(f"{_W}body"), body)
-        members[self.document] = serialize_part_xml(root)
+        members[self.document] = serialize_part_xml(_fix_tables(_rendered(self.body, context)))
         for name, template in self.parts:
             members[name] = serialize_part_xml(parse_xml(_rendered(template, context).encode("utf-8")))
         return members
@@ -106,16 +105,16 @@ def house_template(path: Path) -> HouseTemplate:
         # keyed by the part's XML and docxtpl's version (its patching is part of what is compiled).
         key = content_key("house-template", [("docxtpl", docxtpl.__version__.encode()), ("", xml.encode())])
         code = cached("house-template", key, lambda: marshal.dumps(environment.compile(_jinja_source(xml))))
-        return environment.template_class.from_code(environment, marshal.loads(code), environment.make_globals(None))
+        return template_from_code(environment, code)
 
     parts = []
     for rel in main.rels.values():
         if rel.reltype in (_HEADER, _FOOTER) and rel.target_part.blob:
             xml = etree.tostring(parse_xml(rel.target_part.blob), encoding="unicode")
             parts.append((rel.target_part.partname.membername, compiled(xml)))
-    return HouseTemplate(ooxml.package_members(package.part.package), main.partname.membername,
-                         serialize_part_xml(main.element),
-                         compiled(etree.tostring(main.element.body, encoding="unicode")), tuple(parts))
+    written = ooxml.package_members(package.part.package)
+    return HouseTemplate(written, main.partname.membername, compiled(etree.tostring(main.element, encoding="unicode")),
+                         tuple(parts), {name: ooxml.deflated(data) for name, data in written.items()})
 
 
 def _jinja_source(xml: str) -> str:
@@ -167,6 +166,10 @@ _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 
 
+# Any character _printable changes; most values have none and are printed as they are.
+_UNPRINTABLE = re.compile(f"[{ooxml.XML_ILLEGAL}&<>\"'{{}}\r\n\t]")
+
+
 def _printable(value) -> str:
     """Every `{{ … }}` output goes through here (Jinja's autoescape is off: this is the escaping):
     escaped for XML (markupsafe: & < > " '), stripped of characters XML cannot hold, braces as
@@ -174,7 +177,10 @@ def _printable(value) -> str:
     as the run elements that draw them."""
     if value is None:
         return ""
-    text = str(escape(ooxml.xml_safe(str(value)))).replace("{", "&#123;").replace("}", "&#125;")
+    text = str(value)
+    if not _UNPRINTABLE.search(text):
+        return text
+    text = str(escape(ooxml.xml_safe(text))).replace("{", "&#123;").replace("}", "&#125;")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("\n", _BREAK).replace("\t", _TAB)
@@ -182,4 +188,8 @@ def _printable(value) -> str:
 
 @functools.cache
 def _environment() -> Environment:
-    return Environment(autoescape=False, finalize=_printable, undefined=StrictUndefined)
+    return _Environment(autoescape=False, finalize=_printable, undefined=StrictUndefined)
+
+
+class _Environment(DictKeysFirst, Environment):
+    pass

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -33,10 +36,9 @@ _CORE_CT = "application/vnd.openxmlformats-package.core-properties+xml"
 # The format id Word and LibreOffice use for user-defined properties.
 _CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
-# 1980-01-01 is the earliest time a zip entry can carry.
-_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-# Characters XML 1.0 forbids; tab, newline and carriage return are allowed.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids (a regex character class); tab, newline and carriage return are allowed.
+XML_ILLEGAL = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_XML_ILLEGAL = re.compile(f"[{XML_ILLEGAL}]")
 
 Members = dict[str, bytes]
 
@@ -78,19 +80,54 @@ def package_members(package) -> Members:
     return members
 
 
-def write_zip(members: Mapping[str, bytes]) -> bytes:
+@dataclass(frozen=True)
+class Deflated:
+    """A member compressed as write_zip stores it."""
+
+    data: bytes
+    crc: int
+    compressed: bytes
+
+
+def deflated(data: bytes) -> Deflated:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)  # what zipfile writes for ZIP_DEFLATED, level 6
+    return Deflated(data, zlib.crc32(data), compressor.compress(data) + compressor.flush())
+
+
+# The zip records, laid out as Python's zipfile writes them for a seekable file (so the bytes are those
+# zipfile gave): version 2.0, no extra fields, no comments, permissions rw------- in the external attributes.
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_DOS_TIME, _DOS_DATE = 0, 1 << 5 | 1  # 1980-01-01 00:00, the earliest time a zip entry can carry
+_PERMISSIONS = 0o600 << 16
+
+
+def write_zip(members: Mapping[str, bytes], ready: Mapping[str, Deflated] | None = None) -> bytes:
     """Zip `members` so the same members always give the same bytes: fixed timestamps and attributes,
-    [Content_Types].xml first, the rest in the order given."""
-    buf = io.BytesIO()
+    [Content_Types].xml first, the rest in the order given. `ready`: members compressed before (a
+    template's parts); each is used only while the member is still that very object."""
+    ready = ready or {}
     names = [CONTENT_TYPES] + [n for n in members if n != CONTENT_TYPES]
-    with zipfile.ZipFile(buf, "w") as z:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            z.writestr(info, members[name], compresslevel=6)
-    return buf.getvalue()
+    body, directory = bytearray(), bytearray()
+    for name in names:
+        data = members[name]
+        entry = ready.get(name)
+        if entry is None or entry.data is not data:
+            entry = deflated(data)
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), 0x800
+        fields = (flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, entry.crc, len(entry.compressed), len(data),
+                  len(encoded))
+        directory += _CENTRAL.pack(b"PK\x01\x02", 20, 0, 20, 0, *fields, 0, 0, 0, 0, _PERMISSIONS, len(body))
+        directory += encoded
+        body += _LOCAL.pack(b"PK\x03\x04", 20, 0, *fields, 0)
+        body += encoded
+        body += entry.compressed
+    end = _END.pack(b"PK\x05\x06", 0, 0, len(names), len(names), len(directory), len(body), 0)
+    return bytes(body + directory + end)
 
 
 # --- core and custom properties -------------------------------------------------------------------
