@@ -23,7 +23,8 @@ temp folder (sheets.py's rows, _Store's entries and answers), and read back one 
    --force), so stopping workers can never leave a partial file, records its entry in the store as its
    result arrives, and streams DIR/manifest.json/.csv from the store into files that land whole: every
    CHECKPOINT_SECONDS or so while building (orders not yet built are `pending`), so a run killed outright
-   still leaves what it finished recorded for the next run to skip, and at the end. DIR may be a URL fsspec knows (`s3://…`, core/output.py's UrlFolder).
+   still leaves what it finished recorded for the next run to skip, and at the end. DIR may be a URL
+   fsspec knows (`s3://…`, core/output.py's UrlFolder).
 """
 from __future__ import annotations
 

@@ -13,9 +13,9 @@ class Text:
     zh: str
 
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # a Chinese character
 
 
 def has_chinese(text: str) -> bool:
     """Does the text hold any Chinese character (CJK Unified Ideographs, Extension A, compatibility)?"""
-    return bool(_CJK.search(text))
+    return bool(CJK.search(text))

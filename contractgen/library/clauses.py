@@ -53,7 +53,7 @@ CLAUSE_SCHEMA = {
 # One environment for all clause text: sandboxed, StrictUndefined (a missing answer is an error, never a
 # blank in a contract), no autoescape (text is plain; each renderer escapes for its own format).
 clause_env = Sandbox(undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                                  keep_trailing_newline=False)
+                     keep_trailing_newline=False)
 clause_env.filters.update(FILTERS)
 
 

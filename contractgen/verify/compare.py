@@ -12,13 +12,13 @@ the other language); a short word carried from one language's text to the other'
 next article is such a line too (_moved_across). Whatever differs within the moved text still counts.
 A misreading that changes letters or characters is not guessed away: short prose read without
 confidence is listed as unsure, anything else counts (_sure). A scan's differing lines are read again
-by a second engine before this comparison is final (run._read_again)."""
+by a second engine before this comparison is final (reread.read_again)."""
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..core.text import Text
+from ..core.text import Text, has_chinese
 from ..core.textdiff import Opcode, joined, opcodes, tokens
 from .text import Line, Token, Where, drop_running_lines, normalise, streams
 
@@ -163,7 +163,7 @@ def _moved(alignments: dict[str, Alignment]) -> dict[str, tuple[set[int], set[in
     left, right = [c for _, c in ours], [c for _, c in theirs]
     covered_ours, covered_theirs = [0] * len(removed), [0] * len(added)
     for x, y, size in _common_stretches(left, right, MIN_MOVE["zh"]):
-        chinese = any(_is_chinese(c) for c in left[x:x + size])
+        chinese = has_chinese("".join(left[x:x + size]))
         near = abs(removed[ours[x][0]][2] - added[theirs[y][0]][2]) <= MOVE_ARTICLES
         if near and size >= MIN_MOVE["zh" if chinese else "en"]:
             for n, _ in ours[x:x + size]:
@@ -267,10 +267,6 @@ def _letters(stream: list[Token], k: int, lang: str) -> str:
         start, end = 0, len(text)
     return "".join(c for n, c in enumerate(text) if start <= n < end and (c.isalnum() or (
         not c.isspace() and (text[n - 1:n].isdigit() or text[n + 1:n + 2].isdigit())))).casefold()
-
-
-def _is_chinese(c: str) -> bool:
-    return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
 def _is_number(text: str) -> bool:

@@ -9,7 +9,7 @@ Each page is read once by Tesseract, which keeps every line's box and the page i
 then differ from the contract, and the stretches of ink Tesseract read no line in, are read a second
 time by another engine (reread: PP-OCR's recogniser through RapidOCR, on the line's box only, ~0.3 s a
 line), which reads what Tesseract's model confuses (仟 as 什 at any resolution, a Chinese line as Latin
-letters); run.py decides which reading stands. Reading those lines again with Tesseract at 400 dpi was
+letters); reread.py decides which reading stands. Reading those lines again with Tesseract at 400 dpi was
 measured on a 23-page contract and left out: it cost more CPU than the first reading and removed 15 of
 87 false findings.
 """

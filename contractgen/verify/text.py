@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..core.text import Text
+from ..core.text import CJK, Text
 from ..core.textdiff import tokens
 
 SURE = 100.0  # the confidence of a text layer's words
@@ -83,7 +83,6 @@ _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "「": '"
 # most ("(=)" for （二）); it is dropped on both sides.
 _ENUMERATOR = re.compile(r"\(\s?[一二三四五六七八九十=]{1,3}\s?\)")
 _LATIN = re.compile(r"[A-Za-z]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def normalise(text: str) -> str:
@@ -95,7 +94,7 @@ def language(text: str, before: str = "en") -> str:
     character says about what two letters do). Whole lines, not pieces: a line comes from one column, so
     a name in the other script stays in its sentence. A line of neither ("50,000.00。", the end of a
     wrapped sentence) is in the language of the line `before` it."""
-    chinese, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    chinese, latin = len(CJK.findall(text)), len(_LATIN.findall(text))
     if not chinese and not latin:
         return before
     return "zh" if chinese and chinese * 2 >= latin else "en"
