@@ -111,9 +111,14 @@ def test_the_redline_carries_word_tracked_changes(built, tmp_path):
     inserted = ["".join(i.itertext()) for i in body.iter(f"{W}ins")]
     assert deleted == ["30%"] and inserted == ["50%"]
     assert all(d.find(f"{W}r/{W}delText") is not None for d in body.iter(f"{W}del"))
-    # never replaced silently
+    # the same comparison gives the same file; another one never replaces it silently
     again = verify(edited, built, "--redline", redline)
-    assert again.returncode == 2 and "--force" in again.stderr
+    assert again.returncode == 4 and f"redline unchanged: {redline}" in again.stderr
+    other = edit_docx(built / f"{STEM}.docx", tmp_path / "other.docx", "30%", "40%", chinese=True)
+    refused = verify(other, built, "--redline", redline)
+    assert refused.returncode == 2 and "--force" in refused.stderr
+    with zipfile.ZipFile(redline) as package:
+        assert "50%" in "".join(etree.fromstring(package.read("word/document.xml")).itertext())
 
 
 def test_tracked_changes_the_factory_made_in_word_are_read_as_accepted(built, tmp_path):

@@ -3,13 +3,11 @@ came back as Word tracked changes (`w:del` for what the returned copy lacks, `w:
 so Word's Review pane walks through them."""
 from __future__ import annotations
 
-import io
-
 import docx
 
 from ..core.messages import message
 from ..core.textdiff import joined
-from ..render.ooxml import tracked_run
+from ..render.ooxml import package_members, tracked_run, write_zip
 from .compare import Alignment
 from .run import Verification
 from .text import Where
@@ -66,7 +64,6 @@ def redline_docx(result: Verification) -> bytes:
                     tracked_run(paragraph._p, text, kind, change, AUTHOR, date)
                 else:
                     paragraph.add_run(text)
-    buffer = io.BytesIO()
     document.core_properties.author = AUTHOR
-    document.save(buffer)
-    return buffer.getvalue()
+    # not document.save(): its zip stamps the wall clock, and the same comparison must give the same file
+    return write_zip(package_members(document.part.package))
