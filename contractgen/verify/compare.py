@@ -177,15 +177,18 @@ def _moved(alignments: dict[str, Alignment]) -> dict[str, tuple[set[int], set[in
     for n, (lang, k, _, letters, _) in enumerate(added):
         if letters and covered_theirs[n] == len(letters):
             moved[lang][1].add(k)
-    _moved_across(removed, added, moved)
+    _moved_across(alignments, removed, added, moved)
     return moved
 
 
-def _moved_across(removed: list[tuple], added: list[tuple], moved: dict[str, tuple[set[int], set[int]]]) -> None:
+def _moved_across(alignments: dict[str, Alignment], removed: list[tuple], added: list[tuple],
+                  moved: dict[str, tuple[set[int], set[int]]]) -> None:
     """A word too short to match by chance ("its", "FOB", "(1)"), left over in a hunk, removed from one
     language and added, the same, to the other in the same or the next article: its line was taken for
-    the other language. An edit does not carry a word from the English into the Chinese."""
-    def leftovers(items: list[tuple], side: int) -> list[tuple[str, list[int], int, str]]:
+    the other language. It may also be a whole line at the start or the end of a longer hunk there: a
+    number in a line of its own (a table's cell) read next to another number is widened with it to one
+    ("1" and "500"). An edit does not carry a word from the English into the Chinese."""
+    def leftovers(items: list[tuple], side: int) -> list[tuple[str, int, list[tuple[int, str]]]]:
         hunks: list[list[tuple]] = []
         for item in items:  # the hunks again: runs of consecutive tokens of one language
             if not hunks or item[0] != hunks[-1][-1][0] or item[1] != hunks[-1][-1][1] + 1:
@@ -193,20 +196,40 @@ def _moved_across(removed: list[tuple], added: list[tuple], moved: dict[str, tup
             hunks[-1].append(item)
         out = []
         for hunk in hunks:
-            left = [item for item in hunk if item[3] and item[1] not in moved[item[0]][side]]
-            letters = "".join(item[3] for item in left)
-            if left and len(letters) < MIN_MOVE["zh"] * 2:
-                out.append((hunk[0][0], [item[1] for item in left], left[0][2], letters))
+            left = [(item[1], item[3]) for item in hunk if item[3] and item[1] not in moved[item[0]][side]]
+            if left:
+                out.append((hunk[0][0], next(item[2] for item in hunk if item[3]), left))
         return out
 
-    theirs = leftovers(added, 1)
-    for lang, ks, article, letters in leftovers(removed, 0):
-        match = next((item for item in theirs if item[0] != lang and abs(item[2] - article) <= 1 and item[3] == letters),
-                     None)
-        if match:
-            theirs.remove(match)
-            moved[lang][0].update(ks)
-            moved[match[0]][1].update(match[1])
+    ours, theirs = leftovers(removed, 0), leftovers(added, 1)
+    for side, short, other in ((0, ours, theirs), (1, theirs, ours)):
+        for lang, article, left in short:
+            letters = "".join(t for _, t in left)
+            if not left or len(letters) >= MIN_MOVE["zh"] * 2:
+                continue
+            for other_lang, other_article, candidates in other:
+                if other_lang == lang or abs(other_article - article) > 1:
+                    continue
+                a = alignments[other_lang]
+                run = _edge(candidates, letters, [t.line for t in (a.returned if side == 0 else a.reference)])
+                if run:
+                    moved[lang][side].update(k for k, _ in left)
+                    moved[other_lang][1 - side].update(run)
+                    left.clear()
+                    candidates[:] = [c for c in candidates if c[0] not in run]
+                    break
+
+
+def _edge(candidates: list[tuple[int, str]], letters: str, lines: list[int]) -> list[int]:
+    """The tokens of `candidates` (a hunk's, in order) whose letters are `letters`: all of them, or those
+    at its start or its end that a line break parts from the rest (`lines`: each token's line)."""
+    for n in range(1, min(len(candidates), len(letters)) + 1):  # a token has at least one letter
+        head, tail = candidates[:n], candidates[-n:]
+        for run, edge, rest in ((head, head[-1], candidates[n:n + 1]), (tail, tail[0], candidates[-n - 1:-n])):
+            apart = not rest or lines[edge[0]] != lines[rest[0][0]]
+            if apart and "".join(t for _, t in run) == letters:
+                return [k for k, _ in run]
+    return []
 
 
 def _common_stretches(left: list, right: list, least: int) -> list[tuple[int, int, int]]:

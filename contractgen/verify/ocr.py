@@ -44,6 +44,10 @@ EDGE = 0.07  # the page header and footer lie in this share of the page's height
 RULE_HEIGHT = 0.25  # a column of pixels inked down this share of the page may hold a vertical rule
 RULE_RUN = 0.04  # ... which is where it is inked unbroken down this share of the page
 RULE_SHARE = 0.9  # a column of pixels inked through this share of a line is a table's rule, not text
+TABLE_RULE = 0.2  # of the page's width: a horizontal line of ink this long, unbroken, is a table's rule
+RULE_BLOCK = 8  # pixels: a horizontal rule is found as a run of blocks this wide, each inked whole
+CELL_RULE = 0.95  # of a table row's height: a column of pixels inked this much of it is a rule between cells
+MIN_ROW = 0.008  # of the page's height: a narrower band between two rules (a double rule) is no row
 UNREAD_HEIGHT = 0.5  # of the middle line's height: a stretch of ink no line read covers, this high, is read again
 
 
@@ -83,12 +87,15 @@ def without_red_ink(image: Image.Image) -> Image.Image:
 
 
 def unfolded(grey: Image.Image) -> Image.Image:
-    """The page as one column: where a stretch of lines has two columns (the parallel layout's English |
-    Chinese), its left column is put above its right one; full-width lines (titles, the product table)
-    stay as they are. Tesseract then reads each language's text in its order, instead of running lines
-    of one column into the other. Cuts fall only on blank rows, never through a line of text."""
+    """The page as one column, in the order its text layer is written: where a stretch of lines has two
+    columns (the parallel layout's English | Chinese), its left column is put above its right one; a
+    ruled table (the product table) is put cell by cell, row by row; full-width lines (titles) stay as
+    they are. Tesseract then reads each language's text, and each cell's, in its order, instead of
+    running lines of one column or cell into the next. Cuts fall only on blank rows and on rules, never
+    through a line of text."""
     width, height = grey.size
     ink = grey.point(lambda v: 255 if v < INK else 0)
+    table = _table_rows(ink)  # before long rules go: a table's own rules mark its cells
     # a long vertical rule (the border between the columns of a table) would join every line into one
     columns = ink.resize((width, 1), Image.Resampling.BOX).get_flattened_data()
     grey = grey.copy()
@@ -98,33 +105,39 @@ def unfolded(grey: Image.Image) -> Image.Image:
                 grey.paste(255, (x - 1, top, x + 2, bottom))  # and its anti-aliased edges
                 ink.paste(0, (x - 1, top, x + 2, bottom))
     rows = list(ink.resize((1, height), Image.Resampling.BOX).get_flattened_data())
-    lines, y = [], 0
-    while y < height:
-        if rows[y]:
-            start = y
-            while y < height and rows[y]:
-                y += 1
-            lines.append((start, y))
-        y += 1
-    gutter = _gutter(ink, lines)
-    regions: list[list] = []  # [top, bottom, two columns?]
-    for top, bottom in lines:
+    gutter = _gutter(ink, _runs(rows))  # from every line, a table's too: the columns' edges show on most
+    for top, bottom, _, _ in table:  # a table's rows are read by their cells, not as lines
+        rows[top:bottom] = [0] * (bottom - top)
+    lines = _runs(rows)
+    # [top, bottom, cuts, the inside of a table's row or None]; a cut is (end of one piece, start of the next)
+    regions: list[list] = []
+    stretches = sorted([(top, bottom, None, ()) for top, bottom in lines] + table, key=lambda r: r[:2])
+    for top, bottom, inside, cuts in stretches:
+        if inside:
+            regions.append([top, bottom, cuts, inside])
+            continue
         running = not EDGE * height < (top + bottom) / 2 < (1 - EDGE) * height  # the page header or footer
         split = gutter is not None and not running and not _crosses(ink, gutter, top, bottom)
-        if regions and regions[-1][2] == split:
+        cuts = ((gutter[0], gutter[0]),) if split else ()
+        if regions and not regions[-1][3] and regions[-1][2] == cuts:
             regions[-1][1] = bottom
         else:
-            regions.append([top, bottom, split])
+            regions.append([top, bottom, cuts, None])
     pieces = []
-    for k, (top, bottom, split) in enumerate(regions):
-        # no further than halfway to the next stretch: a margin must not take in a sliver of its text
-        above = regions[k - 1][1] if k else top - 2 * MARGIN
-        below = regions[k + 1][0] if k + 1 < len(regions) else bottom + 2 * MARGIN
-        top, bottom = max(0, top - MARGIN, (above + top) // 2), min(height, bottom + MARGIN, (bottom + below + 1) // 2)
-        if split:
-            pieces += [grey.crop((0, top, gutter[0], bottom)), grey.crop((gutter[0], top, width, bottom))]
+    for k, (top, bottom, cuts, inside) in enumerate(regions):
+        if inside:
+            top, bottom = inside
         else:
-            pieces.append(grey.crop((0, top, width, bottom)))
+            # no further than halfway to the next stretch: a margin must not take in a sliver of its text
+            above = regions[k - 1][1] if k else top - 2 * MARGIN
+            below = regions[k + 1][0] if k + 1 < len(regions) else bottom + 2 * MARGIN
+            top, bottom = max(0, top - MARGIN, (above + top) // 2), min(height, bottom + MARGIN, (bottom + below + 1) // 2)
+        edges = [0, *(x for cut in cuts for x in cut), width]
+        for left, right in zip(edges[::2], edges[1::2]):
+            inked = ink.crop((left, top, right, bottom)).getbbox() if right > left else None
+            if inked:  # a cell as high as its text: a row is as high as its tallest cell
+                pieces.append(grey.crop((left, max(top, top + inked[1] - MARGIN), right,
+                                         min(bottom, top + inked[3] + MARGIN))))
     out = Image.new("L", (width, sum(p.height + MARGIN * 4 for p in pieces) + MARGIN * 4), 255)
     y = MARGIN * 4
     for piece in pieces:
@@ -133,18 +146,53 @@ def unfolded(grey: Image.Image) -> Image.Image:
     return out
 
 
+def _runs(flags: list) -> list[tuple[int, int]]:
+    """(start, end) of each run of true values: inked rows of pixels (lines of text, rules), a rule's
+    columns of pixels."""
+    out: list[tuple[int, int]] = []
+    start = None
+    for k, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = k
+        elif not flag and start is not None:
+            out.append((start, k))
+            start = None
+    return out
+
+
+def _table_rows(ink: Image.Image) -> list[tuple[int, int, tuple[int, int], tuple[tuple[int, int], ...]]]:
+    """The rows of ruled tables, each as (top, bottom) of the band from the rule above it to the rule
+    below it, (top, bottom) of its inside, and the (left, right) of every vertical rule that runs
+    through it from one rule to the other: the borders of its cells. A band no vertical rule crosses
+    whole is no table's row (from the rule under an article's heading to the next article's)."""
+    width, height = ink.size
+    rules = _horizontal_rules(ink)
+    out = []
+    for (above, upper), (lower, below) in zip(rules, rules[1:]):
+        if lower - upper < MIN_ROW * height:
+            continue
+        band = ink.crop((0, upper, width, lower)).resize((width, 1), Image.Resampling.BOX).get_flattened_data()
+        borders = _runs([mean >= CELL_RULE * 255 for mean in band])
+        if borders:  # and the anti-aliased pixels either side of each
+            out.append((above, below, (upper, lower), tuple((max(0, a - 1), min(width, b + 1)) for a, b in borders)))
+    return out
+
+
+def _horizontal_rules(ink: Image.Image) -> list[tuple[int, int]]:
+    """(top, bottom) of every horizontal rule: rows of pixels inked unbroken across TABLE_RULE of the
+    page's width, which no line of text is."""
+    width, height = ink.size
+    blocks = width // RULE_BLOCK
+    solid = ink.resize((blocks, height), Image.Resampling.BOX).point(lambda v: 255 if v >= 250 else 0).tobytes()
+    long = b"\xff" * int(TABLE_RULE * blocks)
+    return _runs([long in solid[y * blocks:(y + 1) * blocks] for y in range(height)])
+
+
 def _long_runs(ink: Image.Image, x: int, least: float) -> list[tuple[int, int]]:
     """(top, bottom) of every stretch of at least `least` pixels inked one under the other in pixel
     column x: a rule, where text, even justified, breaks between lines."""
-    runs, start = [], None
-    for y, value in enumerate([*ink.crop((x, 0, x + 1, ink.height)).get_flattened_data(), 0]):
-        if value and start is None:
-            start = y
-        elif not value and start is not None:
-            if y - start >= least:
-                runs.append((start, y))
-            start = None
-    return runs
+    column = ink.crop((x, 0, x + 1, ink.height)).get_flattened_data()
+    return [(top, bottom) for top, bottom in _runs(list(column)) if bottom - top >= least]
 
 
 def _gutter(ink: Image.Image, lines: list[tuple[int, int]]) -> tuple[int, int] | None:
