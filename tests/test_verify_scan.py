@@ -129,6 +129,32 @@ def test_a_blank_page_is_an_error_never_a_match(scans, tmp_path):
     assert "blank page" in result.stderr and "Traceback" not in result.stderr
 
 
+def line_widths(page: Image.Image) -> list[int]:
+    """The width of each line of ink, top to bottom."""
+    inked = [y for y in range(page.height) if any(page.getpixel((x, y)) < 128 for x in range(page.width))]
+    widths = []
+    for top in (y for y in inked if y - 1 not in inked):
+        xs = [x for x in range(page.width) for y in range(top, top + 10) if page.getpixel((x, y)) < 128]
+        widths.append(max(xs) - min(xs) + 1)
+    return widths
+
+
+def test_the_signatures_below_a_ruled_clause_are_read_after_its_two_columns():
+    """A clause in two columns with the parallel layout's rule between them, and under it, where the rule
+    ends, the buyer's and the seller's signature blocks side by side: as the text layer writes them,
+    the clause's English, its Chinese, then the buyer's block, then the seller's."""
+    page = Image.new("L", (400, 700), 255)
+    page.paste(0, (199, 40, 201, 330))  # the rule between the columns
+    for i in range(14):
+        text_line(page, 20, 170, 50 + i * 18)  # English
+        text_line(page, 230, 370, 50 + i * 18)  # Chinese
+    for i in range(5):
+        text_line(page, 20, 120, 400 + i * 30)  # the buyer
+        text_line(page, 230, 320, 400 + i * 30)  # the seller
+    widths = line_widths(unfolded(page))
+    assert widths == [150] * 14 + [140] * 14 + [100] * 5 + [90] * 5
+
+
 def test_a_ruled_table_is_read_cell_by_cell_row_by_row():
     """Two rows of three ruled cells, each holding a line of its own length: they come out one under
     the other in the order the text layer writes them (row by row, each row left to right), and
@@ -142,15 +168,8 @@ def test_a_ruled_table_is_read_cell_by_cell_row_by_row():
         for cell in range(3):
             left = 20 + 180 * cell + 10
             text_line(page, left, left + 20 + 10 * (3 * row + cell), 80 + 100 * row)
-    out = unfolded(page)
-    inked = [y for y in range(out.height) if any(out.getpixel((x, y)) < 128 for x in range(out.width))]
-    starts = [y for y in inked if y - 1 not in inked]
-    assert len(starts) == 6  # six lines of text, no rule
-    widths = []
-    for top in starts:
-        xs = [x for x in range(out.width) for y in range(top, top + 10) if out.getpixel((x, y)) < 128]
-        widths.append(max(xs) - min(xs) + 1)
-    assert [round(w, -1) for w in widths] == [20, 30, 40, 50, 60, 70]
+    # six lines of text and no rule, in order
+    assert [round(w, -1) for w in line_widths(unfolded(page))] == [20, 30, 40, 50, 60, 70]
 
 
 def test_the_left_edge_of_justified_text_is_not_taken_for_a_rule():

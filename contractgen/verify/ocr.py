@@ -47,6 +47,7 @@ RULE_SHARE = 0.9  # a column of pixels inked through this share of a line is a t
 TABLE_RULE = 0.2  # of the page's width: a horizontal line of ink this long, unbroken, is a table's rule
 RULE_BLOCK = 8  # pixels: a horizontal rule is found as a run of blocks this wide, each inked whole
 CELL_RULE = 0.95  # of a table row's height: a column of pixels inked this much of it is a rule between cells
+RULE_EDGE = 2  # pixels either side of a rule that its anti-aliasing half inks
 MIN_ROW = 0.008  # of the page's height: a narrower band between two rules (a double rule) is no row
 UNREAD_HEIGHT = 0.5  # of the middle line's height: a stretch of ink no line read covers, this high, is read again
 
@@ -88,41 +89,23 @@ def without_red_ink(image: Image.Image) -> Image.Image:
 
 def unfolded(grey: Image.Image) -> Image.Image:
     """The page as one column, in the order its text layer is written: where a stretch of lines has two
-    columns (the parallel layout's English | Chinese), its left column is put above its right one; a
-    ruled table (the product table) is put cell by cell, row by row; full-width lines (titles) stay as
-    they are. Tesseract then reads each language's text, and each cell's, in its order, instead of
-    running lines of one column or cell into the next. Cuts fall only on blank rows and on rules, never
-    through a line of text."""
+    columns (the parallel layout's English | Chinese, the signatures' buyer | seller), its left column
+    is put above its right one; a ruled table (the product table) is put cell by cell, row by row;
+    full-width lines (titles) stay as they are. Tesseract then reads each language's text, and each
+    cell's, in its order, instead of running lines of one column or cell into the next. Cuts fall only
+    on blank rows and on rules, never through a line of text."""
     width, height = grey.size
     ink = grey.point(lambda v: 255 if v < INK else 0)
     table = _table_rows(ink)  # before long rules go: a table's own rules mark its cells
-    # a long vertical rule (the border between the columns of a table) would join every line into one
-    columns = ink.resize((width, 1), Image.Resampling.BOX).get_flattened_data()
-    grey = grey.copy()
-    for x, mean in enumerate(columns):
-        if mean >= RULE_HEIGHT * 255:
-            for top, bottom in _long_runs(ink, x, RULE_RUN * height):
-                grey.paste(255, (x - 1, top, x + 2, bottom))  # and its anti-aliased edges
-                ink.paste(0, (x - 1, top, x + 2, bottom))
+    grey, ruled = _without_long_rules(grey, ink)
     rows = list(ink.resize((1, height), Image.Resampling.BOX).get_flattened_data())
-    gutter = _gutter(ink, _runs(rows))  # from every line, a table's too: the columns' edges show on most
+    # the parallel layout draws a rule between its columns: where it stands is the gutter; without one,
+    # it is found from every line, a table's too (the columns' edges show on most)
+    gutter, stretches = _rule_between_columns(ruled, table, width)
+    gutter = gutter or _gutter(ink, _runs(rows))
     for top, bottom, _, _ in table:  # a table's rows are read by their cells, not as lines
         rows[top:bottom] = [0] * (bottom - top)
-    lines = _runs(rows)
-    # [top, bottom, cuts, the inside of a table's row or None]; a cut is (end of one piece, start of the next)
-    regions: list[list] = []
-    stretches = sorted([(top, bottom, None, ()) for top, bottom in lines] + table, key=lambda r: r[:2])
-    for top, bottom, inside, cuts in stretches:
-        if inside:
-            regions.append([top, bottom, cuts, inside])
-            continue
-        running = not EDGE * height < (top + bottom) / 2 < (1 - EDGE) * height  # the page header or footer
-        split = gutter is not None and not running and not _crosses(ink, gutter, top, bottom)
-        cuts = ((gutter[0], gutter[0]),) if split else ()
-        if regions and not regions[-1][3] and regions[-1][2] == cuts:
-            regions[-1][1] = bottom
-        else:
-            regions.append([top, bottom, cuts, None])
+    regions = _regions(ink, _runs(rows), table, gutter, stretches)
     pieces = []
     for k, (top, bottom, cuts, inside) in enumerate(regions):
         if inside:
@@ -144,6 +127,75 @@ def unfolded(grey: Image.Image) -> Image.Image:
         out.paste(piece, (0, y))
         y += piece.height + MARGIN * 4
     return out
+
+
+def _without_long_rules(grey: Image.Image, ink: Image.Image) -> tuple[Image.Image, dict[int, list[tuple[int, int]]]]:
+    """The page with its long vertical rules (the border between the columns of a table) made white in a
+    copy of `grey` and in `ink` itself: they would join every line into one. {x: (top, bottom) of each
+    rule in that column of pixels}."""
+    width, height = ink.size
+    columns = ink.resize((width, 1), Image.Resampling.BOX).get_flattened_data()
+    grey = grey.copy()
+    ruled: dict[int, list[tuple[int, int]]] = {}
+    for x, mean in enumerate(columns):
+        if mean >= RULE_HEIGHT * 255:
+            for top, bottom in _long_runs(ink, x, RULE_RUN * height):
+                grey.paste(255, (x - 1, top, x + 2, bottom))  # and its anti-aliased edges
+                ink.paste(0, (x - 1, top, x + 2, bottom))
+                ruled.setdefault(x, []).append((top, bottom))
+    return grey, ruled
+
+
+def _rule_between_columns(ruled: dict[int, list[tuple[int, int]]], table: list[tuple], width: int
+                          ) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
+    """The gutter (x, half width) at the long vertical rule in the middle fifth of the page that is
+    no table's, and (top, bottom) of each stretch of the page it runs down: the parallel layout's
+    rule between English and Chinese. (None, []) without one."""
+    def in_table(top: int, bottom: int) -> bool:
+        return any(upper <= (top + bottom) / 2 <= lower for upper, lower, _, _ in table)
+
+    between = [0.4 * width <= x <= 0.6 * width and any(not in_table(*run) for run in ruled.get(x, ()))
+               for x in range(width)]
+    groups = _runs(between)
+    if not groups:
+        return None, []
+    left, right = max(groups, key=lambda g: sum(b - t for x in range(*g) for t, b in ruled[x]))
+    stretches: list[tuple[int, int]] = []
+    for top, bottom in sorted(run for x in range(left, right) for run in ruled[x]):  # the rule's pixel columns
+        if stretches and top <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], max(bottom, stretches[-1][1]))
+        else:
+            stretches.append((top, bottom))
+    return ((left + right) // 2, MIN_GUTTER_HALF), stretches
+
+
+def _regions(ink: Image.Image, lines: list[tuple[int, int]], table: list[tuple], gutter: tuple[int, int] | None,
+             stretches: list[tuple[int, int]]) -> list[list]:
+    """[top, bottom, cuts, the inside (top, bottom) of a table's row or None] of each stretch of the
+    page read as one, top to bottom; a cut is (end of one piece, start of the next). Lines of two
+    columns on either side of where the rule between them ends are two stretches (the clause, then the
+    signatures)."""
+    height = ink.height
+
+    def under_rule(top: int, bottom: int) -> int:
+        return next((k for k, (t, b) in enumerate(stretches) if t <= (top + bottom) / 2 < b), -1)
+
+    regions: list[list] = []
+    last = None
+    for top, bottom, inside, cuts in sorted([(t, b, None, ()) for t, b in lines] + table, key=lambda r: r[:2]):
+        if inside:
+            regions.append([top, bottom, cuts, inside])
+            continue
+        running = not EDGE * height < (top + bottom) / 2 < (1 - EDGE) * height  # the page header or footer
+        split = gutter is not None and not running and not _crosses(ink, gutter, top, bottom)
+        cuts = ((gutter[0], gutter[0]),) if split else ()
+        stretch = under_rule(top, bottom)
+        if regions and not regions[-1][3] and regions[-1][2] == cuts and stretch == last:
+            regions[-1][1] = bottom
+        else:
+            regions.append([top, bottom, cuts, None])
+        last = stretch
+    return regions
 
 
 def _runs(flags: list) -> list[tuple[int, int]]:
@@ -173,8 +225,9 @@ def _table_rows(ink: Image.Image) -> list[tuple[int, int, tuple[int, int], tuple
             continue
         band = ink.crop((0, upper, width, lower)).resize((width, 1), Image.Resampling.BOX).get_flattened_data()
         borders = _runs([mean >= CELL_RULE * 255 for mean in band])
-        if borders:  # and the anti-aliased pixels either side of each
-            out.append((above, below, (upper, lower), tuple((max(0, a - 1), min(width, b + 1)) for a, b in borders)))
+        if borders:  # each rule with the half-inked pixels either side of it
+            out.append((above, below, (upper + RULE_EDGE, lower - RULE_EDGE),
+                        tuple((max(0, a - RULE_EDGE), min(width, b + RULE_EDGE)) for a, b in borders)))
     return out
 
 

@@ -74,11 +74,12 @@ class Token:
 
 
 # What OCR and different fonts turn into each other, after NFKC has made full-width forms half-width;
-# a table's rule read as "|" is no text.
+# a table's rule read as "|" is no text. Tesseract's English model has no ß and reads it as B
+# ("Speicherstraße"); no edit turns one into the other.
 _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "「": '"', "」": '"', "『": '"', "』": '"',
                        "‘": "'", "’": "'", "′": "'", "〈": "(", "〉": ")", "《": "(", "》": ")", "【": "(",
                        "】": ")", "—": "-", "–": "-", "‐": "-", "‑": "-", "−": "-", "。": ".", "、": ",",
-                       "·": ".", "•": ".", "@": "®", "|": " ", "¦": " "})
+                       "·": ".", "•": ".", "@": "®", "|": " ", "¦": " ", "ß": "B"})
 # A Chinese list item's number, （一） … （十二）: numbering the renderer computes, and what OCR misreads
 # most ("(=)" for （二）); it is dropped on both sides.
 _ENUMERATOR = re.compile(r"\(\s?[一二三四五六七八九十=]{1,3}\s?\)")
