@@ -19,7 +19,7 @@ from contractgen.documents.model import Document
 from contractgen.render.formats import render
 from contractgen.core.text import Text
 from contractgen.verify.compare import compare
-from contractgen.verify.ocr import reread, unfolded, without_red_ink
+from contractgen.verify.ocr import _lines, reread, unfolded, without_red_ink
 from contractgen.verify.reread import DOUBTFUL, merged
 from contractgen.verify.text import Line, PageImage, Where, Word
 from test_verify import STEM
@@ -218,6 +218,11 @@ def test_a_table_cell_read_beside_the_next_one_is_no_change_but_an_added_digit_i
     (edited,) = compare(reference, lines("HS code", "海关编码", "1 NW-BOT-500", "1500 毫升真空保温瓶", page=1),
                         [], {}).findings
     assert (edited.category, edited.lang, edited.reference, edited.returned) == ("number", "zh", "500", "1500")
+    # the other way round: the text layer runs the quantity on with its unit, OCR reads the cell alone
+    quantity = lines("304 不锈钢", "2,000 pcs", "件")
+    assert not compare(quantity, lines("304 不锈钢", "2,000", "pcs", "件", page=1), [], {}).findings
+    changed = compare(quantity, lines("304 不锈钢", "3,000", "pcs", "件", page=1), [], {}).findings
+    assert {(f.category, f.reference, f.returned) for f in changed} == {("number", "2,000", ""), ("number", "", "3,000")}
 
 
 def printed_line(text: str) -> Line:
@@ -231,7 +236,25 @@ def printed_line(text: str) -> Line:
     png = io.BytesIO()
     page.save(png, "PNG")
     left, top, right, bottom = ImageDraw.Draw(page).textbbox((40, 40), text, font=font)
-    return Line((Word("unread", 10.0),), 3, image=PageImage(png.getvalue()), box=(left, top, right, bottom))
+    pad = (bottom - top) // 5  # as ocr pads a line with no other line near it
+    return Line((Word("unread", 10.0),), 3, image=PageImage(png.getvalue()), box=(left, top - pad, right, bottom + pad))
+
+
+def test_a_short_line_read_in_two_halves_is_one_and_no_line_is_read_again_into_its_neighbour():
+    """Tesseract's words as it gives them: a Chinese line, a short line it read as its top and bottom
+    halves ("no." over "HAS" for "品；"), and a line whose box reaches into the first one's. The halves are
+    one line, and each box the second engine cuts out stops halfway to the line above and below."""
+    words = [("物料清单", 20, 20, 560, 44, 1), ("no.", 20, 70, 35, 12, 2), ("HAS", 20, 82, 35, 14, 3),
+             ("(四)委托方知识产权", 20, 92, 560, 42, 4)]
+    data = {"text": [w[0] for w in words], "conf": [90] * 4, "block_num": [1] * 4, "par_num": [1] * 4,
+            "line_num": [w[5] for w in words], "left": [w[1] for w in words], "top": [w[2] for w in words],
+            "width": [w[3] for w in words], "height": [w[4] for w in words]}
+    read, _, _ = _lines(data, Image.new("L", (600, 200), 255), 2)
+    assert [item.text for item in read] == ["物料清单", "no. HAS", "(四)委托方知识产权"]
+    first, halves, last = (item.box for item in read)
+    assert first[3] == halves[1] == (64 + 70) // 2 and halves[1] < 70  # halfway to the next line, both halves
+    assert halves[3] == last[1] == (96 + 92) // 2  # boxes that overlap are cut halfway through the overlap
+    assert first[1] < 20 and last[3] > 134  # white above and below where no line is near
 
 
 def test_the_second_engine_reads_the_numeral_tesseract_confuses():

@@ -185,9 +185,10 @@ def _moved_across(alignments: dict[str, Alignment], removed: list[tuple], added:
                   moved: dict[str, tuple[set[int], set[int]]]) -> None:
     """A word too short to match by chance ("its", "FOB", "(1)"), left over in a hunk, removed from one
     language and added, the same, to the other in the same or the next article: its line was taken for
-    the other language. It may also be a whole line at the start or the end of a longer hunk there: a
-    number in a line of its own (a table's cell) read next to another number is widened with it to one
-    ("1" and "500"). An edit does not carry a word from the English into the Chinese."""
+    the other language. Where one reading has it as a line of its own (a table's cell) and the other
+    runs it on with its neighbour, it is found at the start or the end of a longer hunk: "1" and "500"
+    widened into one number, "2,000" read apart from "pcs". An edit does not carry a word from the
+    English into the Chinese."""
     def leftovers(items: list[tuple], side: int) -> list[tuple[str, int, list[tuple[int, str]]]]:
         hunks: list[list[tuple]] = []
         for item in items:  # the hunks again: runs of consecutive tokens of one language
@@ -207,11 +208,15 @@ def _moved_across(alignments: dict[str, Alignment], removed: list[tuple], added:
             letters = "".join(t for _, t in left)
             if not left or len(letters) >= MIN_MOVE["zh"] * 2:
                 continue
+            stream = alignments[lang].reference if side == 0 else alignments[lang].returned
+            first, last = left[0][0], left[-1][0]
+            alone = (first == 0 or stream[first - 1].line != stream[first].line) and \
+                (last + 1 == len(stream) or stream[last + 1].line != stream[last].line)
             for other_lang, other_article, candidates in other:
                 if other_lang == lang or abs(other_article - article) > 1:
                     continue
                 a = alignments[other_lang]
-                run = _edge(candidates, letters, [t.line for t in (a.returned if side == 0 else a.reference)])
+                run = _edge(candidates, letters, [t.line for t in (a.returned if side == 0 else a.reference)], alone)
                 if run:
                     moved[lang][side].update(k for k, _ in left)
                     moved[other_lang][1 - side].update(run)
@@ -220,13 +225,14 @@ def _moved_across(alignments: dict[str, Alignment], removed: list[tuple], added:
                     break
 
 
-def _edge(candidates: list[tuple[int, str]], letters: str, lines: list[int]) -> list[int]:
+def _edge(candidates: list[tuple[int, str]], letters: str, lines: list[int], alone: bool) -> list[int]:
     """The tokens of `candidates` (a hunk's, in order) whose letters are `letters`: all of them, or those
-    at its start or its end that a line break parts from the rest (`lines`: each token's line)."""
+    at its start or its end that a line break parts from the rest (`lines`: each token's line), or that
+    `alone`, the word sought is a line of its own (a table's cell, which the other reading ran on)."""
     for n in range(1, min(len(candidates), len(letters)) + 1):  # a token has at least one letter
         head, tail = candidates[:n], candidates[-n:]
         for run, edge, rest in ((head, head[-1], candidates[n:n + 1]), (tail, tail[0], candidates[-n - 1:-n])):
-            apart = not rest or lines[edge[0]] != lines[rest[0][0]]
+            apart = alone or not rest or lines[edge[0]] != lines[rest[0][0]]
             if apart and "".join(t for _, t in run) == letters:
                 return [k for k, _ in run]
     return []

@@ -15,6 +15,7 @@ measured on a 23-page contract and left out: it cost more CPU than the first rea
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import shutil
@@ -49,6 +50,7 @@ RULE_BLOCK = 8  # pixels: a horizontal rule is found as a run of blocks this wid
 CELL_RULE = 0.95  # of a table row's height: a column of pixels inked this much of it is a rule between cells
 RULE_EDGE = 2  # pixels either side of a rule that its anti-aliasing half inks
 MIN_ROW = 0.008  # of the page's height: a narrower band between two rules (a double rule) is no row
+HALF_LINE = 0.7  # of the middle line's height: two lines lower than this, one over the other, may be one line's halves
 UNREAD_HEIGHT = 0.5  # of the middle line's height: a stretch of ink no line read covers, this high, is read again
 
 
@@ -373,11 +375,46 @@ def _lines(data: dict, image: Image.Image, page: int) -> tuple[list[Line], int, 
     png = io.BytesIO()
     image.save(png, "PNG", compress_level=1)
     kept = PageImage(png.getvalue())
-    read = [Line(tuple(words), page, image=kept, box=boxes[key]) for key, words in lines.items()]
+    read = _halves_joined([Line(tuple(words), page, image=kept, box=boxes[key]) for key, words in lines.items()])
     for box in _unread(image, list(boxes.values())):  # in reading order: the page is one column
         at = next((k for k, item in enumerate(read) if item.box[1] >= box[3]), len(read))
         read.insert(at, Line((), page, image=kept, box=box))
-    return read, characters, weighted / characters if characters else 0.0
+    return _boxes_to_read_again(read, image.height), characters, weighted / characters if characters else 0.0
+
+
+def _boxes_to_read_again(read: list[Line], height: int) -> list[Line]:
+    """Each line with the box the second engine is to cut out: a fifth of its height more above and
+    below (Tesseract's box can clip a stroke), but not past halfway to the line above or below it. A
+    Chinese line's box often reaches into the next line's, and a cut holding the top of the next
+    line is read with a character of it ("转让本" for "转让")."""
+    boxes = [item.box for item in read]
+    cut = [[max(0, t - max(2, (b - t) // 5)), min(height, b + max(2, (b - t) // 5))] for _, t, _, b in boxes]
+    for i, (l1, t1, r1, b1) in enumerate(boxes):
+        for j, (l2, t2, r2, b2) in enumerate(boxes):
+            if t1 + b1 < t2 + b2 and min(r1, r2) > max(l1, l2) and cut[i][1] > cut[j][0]:  # j is under i
+                middle = (b1 + t2) // 2
+                cut[i][1] = min(cut[i][1], max(middle, (t1 + b1) // 2 + 1))
+                cut[j][0] = max(cut[j][0], min(middle, (t2 + b2) // 2 - 1))
+    return [dataclasses.replace(item, box=(box[0], top, box[2], bottom)) for item, box, (top, bottom) in zip(read, boxes, cut)]
+
+
+def _halves_joined(read: list[Line]) -> list[Line]:
+    """Tesseract now and then reads a short line as two, its top half and its bottom half ("no." over
+    "HAS" for "品；"). Two lines one under the other, each lower than HALF_LINE of the middle line's
+    height and together no higher than one line, are one: the second engine then reads it whole."""
+    if not read:
+        return read
+    tall = sorted(item.box[3] - item.box[1] for item in read)[len(read) // 2]
+    out = [read[0]]
+    for item in read[1:]:
+        (l1, t1, r1, b1), (l2, t2, r2, b2) = out[-1].box, item.box
+        if max(b1 - t1, b2 - t2) < HALF_LINE * tall and max(b1, b2) - min(t1, t2) <= tall * 1.2 and \
+                min(r1, r2) > max(l1, l2) and t2 >= t1:
+            out[-1] = Line(out[-1].words + item.words, item.page, image=item.image,
+                           box=(min(l1, l2), t1, max(r1, r2), max(b1, b2)))
+        else:
+            out.append(item)
+    return out
 
 
 def _unread(image: Image.Image, boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -457,9 +494,8 @@ def _reread_page(job: tuple[bytes, list[tuple[int, tuple[int, int, int, int]]]])
     for k, (left, top, right, bottom) in boxes:
         # a line's height of white each side: Tesseract's box leaves out what it did not read (a
         # character at the start of the line); the page is one column, so nothing else is beside it
-        pad, side = max(2, (bottom - top) // 5), bottom - top
-        crop = page.crop((max(0, left - side), max(0, top - pad), min(page.width, right + side),
-                          min(page.height, bottom + pad)))
+        side = bottom - top
+        crop = page.crop((max(0, left - side), top, min(page.width, right + side), bottom))
         result, _ = _RECOGNISER(numpy.asarray(crop), use_det=False, use_cls=False, use_rec=True)
         if result:
             text, score = result[0]

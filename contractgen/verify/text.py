@@ -51,7 +51,8 @@ class Line:
     words: tuple[Word, ...]
     page: int = 0  # 1-based; 0 in a DOCX, which has no pages
     where: Where | None = None  # the reference's lines only
-    # a scan's line: the page image OCR read and the line's box on it (left, top, right, bottom)
+    # a scan's line: the page image OCR read, and the box (left, top, right, bottom) around the line on it
+    # that a second reading cuts out
     image: PageImage | None = field(default=None, compare=False, repr=False)
     box: tuple[int, int, int, int] | None = field(default=None, compare=False, repr=False)
 
