@@ -19,7 +19,7 @@ from contractgen.documents.model import Document
 from contractgen.render.formats import render
 from contractgen.core.text import Text
 from contractgen.verify.compare import compare
-from contractgen.verify.ocr import _lines, reread, unfolded, without_red_ink
+from contractgen.verify.ocr import _lines, _table_rows, reread, straightened, unfolded, without_red_ink
 from contractgen.verify.reread import DOUBTFUL, merged
 from contractgen.verify.text import Line, PageImage, Where, Word
 from test_verify import STEM
@@ -170,6 +170,34 @@ def test_a_ruled_table_is_read_cell_by_cell_row_by_row():
             text_line(page, left, left + 20 + 10 * (3 * row + cell), 80 + 100 * row)
     # six lines of text and no rule, in order
     assert [round(w, -1) for w in line_widths(unfolded(page))] == [20, 30, 40, 50, 60, 70]
+
+
+def ruled_table_page() -> Image.Image:
+    """A page of prose over a ruled table of two rows of three cells, in solid strokes."""
+    page = Image.new("L", (800, 1000), 255)
+    for i in range(20):
+        page.paste(0, (60, 80 + i * 24, 740, 90 + i * 24))  # a line of prose
+    for y in (600, 700, 800):
+        page.paste(0, (60, y, 742, y + 2))
+    for x in (60, 287, 514, 740):
+        page.paste(0, (x, 600, x + 2, 802))
+    for row in range(2):
+        for cell in range(3):
+            page.paste(0, (80 + 227 * cell, 630 + 100 * row, 200 + 227 * cell, 640 + 100 * row))
+    return page
+
+
+@pytest.mark.parametrize("degrees", [1.2, -1.6, 3.0])
+def test_a_crooked_scan_is_turned_level_and_its_table_found(degrees):
+    """Scanned a little crooked, the page has no rule that runs along a row or a column of pixels: it is
+    turned level first, and the table's rows and cells are found as on the straight page."""
+    straight = ruled_table_page()
+    crooked = straight.rotate(degrees, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    assert not _table_rows(crooked.point(lambda v: 255 if v < 160 else 0))
+    level = straightened(crooked)
+    rows = _table_rows(level.point(lambda v: 255 if v < 160 else 0))
+    assert [len(cuts) for _, _, _, cuts in rows] == [4, 4]
+    assert straightened(straight) is straight
 
 
 def test_the_left_edge_of_justified_text_is_not_taken_for_a_rule():
