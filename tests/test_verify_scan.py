@@ -155,19 +155,24 @@ def test_the_signatures_below_a_ruled_clause_are_read_after_its_two_columns():
     assert widths == [150] * 14 + [140] * 14 + [100] * 5 + [90] * 5
 
 
+def ruled_table(page: Image.Image, left: int, top: int, width: int, text) -> None:
+    """Two rows, 100 pixels high, of three ruled cells `width` wide from (left, top); text(x, y, row,
+    cell) draws each cell's line, 10 pixels in from its left rule and 30 below its top one."""
+    for y in (top, top + 100, top + 200):
+        page.paste(0, (left, y, left + 3 * width + 2, y + 2))
+    for k in range(4):
+        page.paste(0, (left + k * width, top, left + k * width + 2, top + 202))
+    for row in range(2):
+        for cell in range(3):
+            text(left + width * cell + 10, top + 30 + 100 * row, row, cell)
+
+
 def test_a_ruled_table_is_read_cell_by_cell_row_by_row():
     """Two rows of three ruled cells, each holding a line of its own length: they come out one under
     the other in the order the text layer writes them (row by row, each row left to right), and
     the rules are gone."""
     page = Image.new("L", (600, 400), 255)
-    for y in (50, 150, 250):
-        page.paste(0, (20, y, 562, y + 2))
-    for x in (20, 200, 380, 560):
-        page.paste(0, (x, 50, x + 2, 252))
-    for row in range(2):
-        for cell in range(3):
-            left = 20 + 180 * cell + 10
-            text_line(page, left, left + 20 + 10 * (3 * row + cell), 80 + 100 * row)
+    ruled_table(page, 20, 50, 180, lambda x, y, row, cell: text_line(page, x, x + 20 + 10 * (3 * row + cell), y))
     # six lines of text and no rule, in order
     assert [round(w, -1) for w in line_widths(unfolded(page))] == [20, 30, 40, 50, 60, 70]
 
@@ -177,13 +182,7 @@ def ruled_table_page() -> Image.Image:
     page = Image.new("L", (800, 1000), 255)
     for i in range(20):
         page.paste(0, (60, 80 + i * 24, 740, 90 + i * 24))  # a line of prose
-    for y in (600, 700, 800):
-        page.paste(0, (60, y, 742, y + 2))
-    for x in (60, 287, 514, 740):
-        page.paste(0, (x, 600, x + 2, 802))
-    for row in range(2):
-        for cell in range(3):
-            page.paste(0, (80 + 227 * cell, 630 + 100 * row, 200 + 227 * cell, 640 + 100 * row))
+    ruled_table(page, 60, 600, 227, lambda x, y, row, cell: page.paste(0, (x, y, x + 120, y + 10)))
     return page
 
 
