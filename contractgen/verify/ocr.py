@@ -93,12 +93,17 @@ def without_red_ink(image: Image.Image) -> Image.Image:
     return grey
 
 
+def _ink(grey: Image.Image) -> Image.Image:
+    """255 where the page is inked (darker than INK), 0 elsewhere."""
+    return grey.point(lambda v: 255 if v < INK else 0)
+
+
 def straightened(grey: Image.Image) -> Image.Image:
     """The page turned level, when it was scanned crooked: rules, columns and lines are found along rows
     and columns of pixels, and a page a degree off has none that run whole. The angle is the one at which
     the rows of ink are most sharply lines and gaps (their projection's sum of squared steps), found to
     half a degree and then to SKEW_STEP on a small copy of the page."""
-    ink = grey.point(lambda v: 255 if v < INK else 0)
+    ink = _ink(grey)
     small = ink.resize((SKEW_WIDTH, max(1, round(ink.height * SKEW_WIDTH / ink.width))), Image.Resampling.BOX)
 
     def sharpness(angle: float) -> int:
@@ -121,7 +126,7 @@ def unfolded(grey: Image.Image) -> Image.Image:
     cell's, in its order, instead of running lines of one column or cell into the next. Cuts fall only
     on blank rows and on rules, never through a line of text."""
     width, height = grey.size
-    ink = grey.point(lambda v: 255 if v < INK else 0)
+    ink = _ink(grey)
     table = _table_rows(ink)  # before long rules go: a table's own rules mark its cells
     grey, ruled = _without_long_rules(grey, ink)
     rows = list(ink.resize((1, height), Image.Resampling.BOX).get_flattened_data())
@@ -285,17 +290,13 @@ def _gutter(ink: Image.Image, lines: list[tuple[int, int]]) -> tuple[int, int] |
         band = ink.crop((low, top, high, bottom)).resize((high - low, 1), Image.Resampling.BOX)
         for i, mean in enumerate(band.get_flattened_data()):
             inked[i] += bool(mean)
-    blank = [count <= GUTTER_SHARE * len(lines) for count in inked]
-    best, run = (0, 0), 0
-    for i, is_blank in enumerate(blank + [False]):
-        run = run + 1 if is_blank else 0
-        if run > best[1]:
-            best = (i, run)
-    end, length = best
+    blank = _runs([count <= GUTTER_SHARE * len(lines) for count in inked])
+    start, end = max(blank, key=lambda run: run[1] - run[0], default=(0, 0))
+    length = end - start
     if length < 2 * MIN_GUTTER_HALF:
         return None
     # its middle half: a column's justified edge may reach into the band's sides
-    return low + end - length // 2, max(MIN_GUTTER_HALF, length // 4)
+    return low + end - 1 - length // 2, max(MIN_GUTTER_HALF, length // 4)
 
 
 def _crosses(ink: Image.Image, gutter: tuple[int, int], top: int, bottom: int) -> bool:
@@ -448,23 +449,17 @@ def _unread(image: Image.Image, boxes: list[tuple[int, int, int, int]]) -> list[
     if not boxes:
         return []
     width, height = image.size
-    ink = image.convert("L").point(lambda v: 255 if v < INK else 0)
+    ink = _ink(image.convert("L"))
     rows = ink.resize((1, height), Image.Resampling.BOX).get_flattened_data()
     covered = [False] * height
     for _, top, _, bottom in boxes:
         covered[max(0, top - 2):bottom + 2] = [True] * (min(height, bottom + 2) - max(0, top - 2))
     tall = sorted(bottom - top for _, top, _, bottom in boxes)[len(boxes) // 2] * UNREAD_HEIGHT
-    out, y = [], 0
-    while y < height:
-        if rows[y] and not covered[y]:
-            start = y
-            while y < height and rows[y] and not covered[y]:
-                y += 1
-            if y - start >= tall:
-                band = ink.crop((0, start, width, y)).getbbox()
-                if band:
-                    out.append((band[0], start, band[2], y))
-        y += 1
+    out = []
+    for start, end in _runs([bool(rows[y]) and not covered[y] for y in range(height)]):
+        band = ink.crop((0, start, width, end)).getbbox() if end - start >= tall else None
+        if band:
+            out.append((band[0], start, band[2], end))
     return out
 
 
