@@ -556,7 +556,6 @@ def _build(store: _Store, count: int, documents, formats, layout, folder: Output
     progress = Progress(count, err)
     due = [time.monotonic() + CHECKPOINT_SECONDS]
 
-
     def request_stop(signum, frame):
         if stop["requested"]:
             raise KeyboardInterrupt  # a second Ctrl-C: stop waiting for anything

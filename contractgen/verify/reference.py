@@ -102,11 +102,11 @@ def rebuild(manifest_path: Path | None, answers_path: Path | None, document: str
     return Reference(built, layout, locate(lines, built), answers.data)
 
 
-def _built_with(record: dict | None, document: str, manifest_path: Path | None) -> list[str]:
+def _built_with(record: dict, document: str, manifest_path: Path) -> list[str]:
     """The documents the contract was built together with (the manifest's `set`): their interview decided
     which answers its derived values use, so the rebuild uses the same. A manifest without it (an older
-    version, or none): the document alone."""
-    together = (record or {}).get("manifest", {}).get("set") or [document]
+    version): the document alone. Without a manifest, _given_set decides."""
+    together = record["manifest"].get("set") or [document]
     known = available_documents()
     if not isinstance(together, list) or document not in together or not all(d in known for d in together):
         raise InputError(Problem(str(manifest_path), "manifest.set", _DOCUMENT_SET(values=", ".join(known)),
